@@ -1,0 +1,9 @@
+; setTimeout(cb, ms), window.setTimeout(cb), process.nextTick(cb), queueMicrotask(cb), ...
+; The check keeps only the global timers (not `timers/promises` imports) in a span scope, under `stack`/`none`.
+(call_expression
+  function: [
+    (identifier) @timer
+    (member_expression property: (property_identifier) @timer)
+  ]
+  arguments: (arguments . (_) @callback)
+  (#any-of? @timer "setTimeout" "setInterval" "setImmediate" "queueMicrotask" "nextTick")) @report

@@ -1,0 +1,3 @@
+//! Per-file facts shared by the rules of one language family, computed once per file on first use.
+pub mod js;
+pub mod python;

@@ -1,0 +1,235 @@
+//! Python facts: import aliases resolved to qualified names (`Pool` → `concurrent.futures.ThreadPoolExecutor`),
+//! what each name or attribute was constructed from, and the classes the file declares.
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use crate::syntax::{self, ancestors, named_children, Preorder};
+
+/// Facts about one Python file.
+pub struct PyFacts {
+    /// Local name → qualified name, from every import in the file.
+    pub imports: HashMap<String, String>,
+    /// Binding text (`pool`, `self._pool`) → qualified name of what it was constructed from (`x = C(...)`,
+    /// `with C(...) as x`, `x: C`). Same-file classes are named `local:<Class>`.
+    pub constructed: HashMap<String, String>,
+    /// Classes declared in the file → their qualified base class names.
+    pub classes: HashMap<String, Vec<String>>,
+    /// End of the leading imports at module level (after docstring and `__future__` imports), for new imports.
+    pub import_insert_at: usize,
+}
+
+impl PyFacts {
+    pub fn collect(root: Node<'_>, source: &str) -> PyFacts {
+        let mut f = PyFacts { imports: HashMap::new(), constructed: HashMap::new(), classes: HashMap::new(), import_insert_at: 0 };
+        let mut bindings = Vec::new();
+        let mut walk = Preorder::new(root);
+        while let Some(node) = walk.next() {
+            match node.kind() {
+                "import_statement" => f.import(node, source),
+                "import_from_statement" => f.import_from(node, source),
+                "assignment" | "with_item" | "typed_parameter" | "typed_default_parameter" | "class_definition" => bindings.push(node),
+                _ => {}
+            }
+        }
+        for node in bindings.iter().filter(|n| n.kind() == "class_definition") {
+            f.class(*node, source);
+        }
+        for node in bindings {
+            f.binding(node, source);
+        }
+        f.import_insert_at = import_insert_point(root);
+        f
+    }
+
+    fn import(&mut self, node: Node<'_>, source: &str) {
+        for name in named_children(node) {
+            match name.kind() {
+                // import a.b.c  → binds a
+                "dotted_name" => {
+                    let full = syntax::text(name, source);
+                    let first = full.split('.').next().unwrap_or(full).trim();
+                    self.imports.insert(first.to_string(), first.to_string());
+                }
+                // import a.b as x → x = a.b
+                "aliased_import" => {
+                    if let (Some(n), Some(a)) = (name.child_by_field_name("name"), name.child_by_field_name("alias")) {
+                        self.imports.insert(syntax::text(a, source).to_string(), compact(syntax::text(n, source)));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn import_from(&mut self, node: Node<'_>, source: &str) {
+        let Some(module) = node.child_by_field_name("module_name") else { return };
+        let module = compact(syntax::text(module, source));
+        let mut cursor = node.walk();
+        for name in node.children_by_field_name("name", &mut cursor) {
+            match name.kind() {
+                "dotted_name" => {
+                    let n = syntax::text(name, source);
+                    self.imports.insert(n.to_string(), format!("{module}.{n}"));
+                }
+                "aliased_import" => {
+                    if let (Some(n), Some(a)) = (name.child_by_field_name("name"), name.child_by_field_name("alias")) {
+                        self.imports.insert(syntax::text(a, source).to_string(), format!("{module}.{}", syntax::text(n, source)));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn class(&mut self, node: Node<'_>, source: &str) {
+        let Some(name) = node.child_by_field_name("name") else { return };
+        let bases = node
+            .child_by_field_name("superclasses")
+            .map(|s| named_children(s).filter_map(|b| self.resolve(b, source)).collect())
+            .unwrap_or_default();
+        self.classes.insert(syntax::text(name, source).to_string(), bases);
+    }
+
+    fn binding(&mut self, node: Node<'_>, source: &str) {
+        let (target, value) = match node.kind() {
+            "assignment" => {
+                let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right").or_else(|| node.child_by_field_name("type"))) else {
+                    return;
+                };
+                // `x: T = C()`: prefer the value, fall back to the annotation
+                let value = node.child_by_field_name("right").unwrap_or(right);
+                if value.kind() != "call" {
+                    if let Some(t) = node.child_by_field_name("type") {
+                        if let Some(q) = self.resolve(t.named_child(0).unwrap_or(t), source) {
+                            self.constructed.insert(syntax::text(left, source).to_string(), q);
+                        }
+                    }
+                    return;
+                }
+                (left, value)
+            }
+            "with_item" => {
+                let Some(value) = node.child_by_field_name("value").filter(|v| v.kind() == "as_pattern") else { return };
+                let (Some(call), Some(alias)) = (value.named_child(0), value.child_by_field_name("alias")) else { return };
+                (alias.named_child(0).unwrap_or(alias), call)
+            }
+            "typed_parameter" | "typed_default_parameter" => {
+                let name = node.named_child(0).filter(|n| n.kind() == "identifier");
+                let ty = node.child_by_field_name("type");
+                if let (Some(name), Some(ty)) = (name, ty) {
+                    if let Some(q) = self.resolve(ty.named_child(0).unwrap_or(ty), source) {
+                        self.constructed.insert(syntax::text(name, source).to_string(), q);
+                    }
+                }
+                return;
+            }
+            _ => return,
+        };
+        if value.kind() != "call" {
+            return;
+        }
+        let Some(func) = value.child_by_field_name("function") else { return };
+        let qualified = self.resolve(func, source).or_else(|| {
+            let t = syntax::text(func, source);
+            self.classes.contains_key(t).then(|| format!("local:{t}"))
+        });
+        if let Some(q) = qualified {
+            self.constructed.insert(syntax::text(target, source).to_string(), q);
+        }
+    }
+
+    /// The qualified name of a dotted expression (`cf.ThreadPoolExecutor` → `concurrent.futures.ThreadPoolExecutor`),
+    /// when its first name comes from an import.
+    pub fn resolve(&self, expr: Node<'_>, source: &str) -> Option<String> {
+        match expr.kind() {
+            "identifier" => self.imports.get(syntax::text(expr, source)).cloned(),
+            "attribute" => {
+                let object = self.resolve(expr.child_by_field_name("object")?, source)?;
+                Some(format!("{object}.{}", syntax::text(expr.child_by_field_name("attribute")?, source)))
+            }
+            _ => None,
+        }
+    }
+
+    /// Does `expr` resolve to one of `names`.
+    pub fn resolves_to(&self, expr: Node<'_>, source: &str, names: &[&str]) -> bool {
+        self.resolve(expr, source).is_some_and(|q| names.contains(&q.as_str()))
+    }
+
+    /// What the binding named by `expr`'s text was constructed from, with same-file subclasses followed to their
+    /// qualified bases.
+    pub fn constructed_from(&self, expr: Node<'_>, source: &str) -> Option<&str> {
+        self.constructed.get(syntax::text(expr, source)).map(String::as_str)
+    }
+
+    /// Is `class` (a same-file class name) a subclass of one of `bases` (qualified), directly or through
+    /// other same-file classes.
+    pub fn class_extends(&self, class: &str, bases: &[&str]) -> bool {
+        let mut seen = Vec::new();
+        let mut todo = vec![class.to_string()];
+        while let Some(c) = todo.pop() {
+            if seen.contains(&c) || seen.len() > 32 {
+                continue;
+            }
+            let Some(parents) = self.classes.get(&c) else { continue };
+            for p in parents {
+                if bases.contains(&p.as_str()) {
+                    return true;
+                }
+                todo.push(p.clone());
+            }
+            seen.push(c);
+        }
+        false
+    }
+}
+
+/// `a . b` → `a.b`.
+fn compact(dotted: &str) -> String {
+    dotted.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The nearest enclosing function definition.
+pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
+    ancestors(node).find(|n| n.kind() == "function_definition")
+}
+
+/// The function or module a statement belongs to.
+pub fn enclosing_scope(node: Node<'_>) -> Node<'_> {
+    enclosing_function(node).unwrap_or_else(|| syntax::root(node))
+}
+
+/// Keyword argument `name=` of a call.
+pub fn keyword_arg<'t>(call: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
+    let args = call.child_by_field_name("arguments")?;
+    named_children(args).find_map(|a| {
+        (a.kind() == "keyword_argument" && a.child_by_field_name("name").is_some_and(|n| syntax::text(n, source) == name))
+            .then(|| a.child_by_field_name("value"))
+            .flatten()
+    })
+}
+
+/// The n-th positional argument of a call (stops at `*args`).
+pub fn positional_arg(call: Node<'_>, n: usize) -> Option<Node<'_>> {
+    let args = call.child_by_field_name("arguments")?;
+    let positional: Vec<Node<'_>> = named_children(args).filter(|a| a.kind() != "keyword_argument" && a.kind() != "comment").collect();
+    if positional.iter().take(n + 1).any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat")) {
+        return None;
+    }
+    positional.get(n).copied()
+}
+
+/// Where a new top-level import goes: after the module docstring, `__future__` imports and the leading imports.
+fn import_insert_point(root: Node<'_>) -> usize {
+    let mut at = 0;
+    for (i, child) in named_children(root).enumerate() {
+        match child.kind() {
+            "expression_statement" if i == 0 && child.named_child(0).is_some_and(|s| s.kind() == "string") => at = child.end_byte(),
+            "import_statement" | "import_from_statement" | "future_import_statement" => at = child.end_byte(),
+            "comment" => {}
+            _ => break,
+        }
+    }
+    at
+}

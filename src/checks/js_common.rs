@@ -1,0 +1,134 @@
+//! Helpers shared by the JavaScript checks: what starts a span or reads the active context in a callback, and how
+//! to name (and if needed import) the OpenTelemetry `context` API in a fix, in the file's own import style.
+use std::collections::HashSet;
+
+use tree_sitter::Node;
+
+use crate::analysis::js::{arguments, callee_name, callee_object, is_function, JsFacts};
+use crate::file_cx::FileCx;
+use crate::fix::Edit;
+use crate::lang::Lang;
+use crate::syntax::{self, unparen, Preorder};
+
+/// The first call in `func`'s body (or in same-file functions it calls, two levels deep) that starts a span or
+/// reads the active context implicitly. Calls that are handed an explicit context do not count, nor does code
+/// inside `context.with(ctx, ...)` with a captured `ctx`.
+pub fn implicit_context_use<'t>(facts: &JsFacts, func: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let mut visited = HashSet::new();
+    find_use(facts, func, source, 0, &mut visited)
+}
+
+fn find_use<'t>(facts: &JsFacts, func: Node<'t>, source: &str, depth: usize, visited: &mut HashSet<usize>) -> Option<Node<'t>> {
+    if !visited.insert(func.id()) {
+        return None;
+    }
+    let body = func.child_by_field_name("body")?;
+    let mut walk = Preorder::new(body);
+    let mut callees = Vec::new();
+    while let Some(node) = walk.next() {
+        if node.kind() != "call_expression" {
+            continue;
+        }
+        let args = arguments(node);
+        let object = callee_object(node);
+        match callee_name(node, source) {
+            Some("startSpan") if args.len() < 3 => return Some(node),
+            Some("startActiveSpan") if args.len() < 4 => return Some(node),
+            Some("getActiveSpan") => return Some(node),
+            Some("active") if object.is_some_and(|o| facts.is_context_api(o, source)) => return Some(node),
+            Some("getStore") if object.is_some_and(|o| facts.is_als(o, source)) => return Some(node),
+            Some("with") if object.is_some_and(|o| facts.is_context_api(o, source)) => {
+                // context.with(ctx, fn): explicit unless ctx is read from the active context right there
+                if args.first().is_some_and(|a| !reads_active(facts, *a, source)) {
+                    walk.skip_children();
+                }
+            }
+            _ => {
+                if depth < 2 {
+                    if let Some(f) = node.child_by_field_name("function") {
+                        callees.push(f);
+                    }
+                }
+            }
+        }
+    }
+    for callee in callees {
+        let callee = unparen(callee);
+        let local = callee.kind() == "identifier" || (callee.kind() == "member_expression" && syntax::text(callee, source).starts_with("this."));
+        if !local {
+            continue;
+        }
+        if let Some(target) = facts.callback_body(callee, source) {
+            if let Some(found) = find_use(facts, target, source, depth + 1, visited) {
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+/// Is `expr` a `context.active()` call (possibly inside `trace.setSpan(context.active(), ..)`).
+pub fn reads_active(facts: &JsFacts, expr: Node<'_>, source: &str) -> bool {
+    syntax::find_first(expr, is_function, |n| {
+        n.kind() == "call_expression" && callee_name(n, source) == Some("active") && callee_object(n).is_some_and(|o| facts.is_context_api(o, source))
+    })
+    .is_some()
+}
+
+/// How a fix names the `context` API, plus the import edit when the file lacks one. `None` when the name
+/// `context` is taken by something else in the file, so a fix would bind the wrong thing.
+pub fn context_api_for_fix(cx: &FileCx<'_>) -> Option<(String, Option<Edit>)> {
+    let facts = cx.js();
+    if let Some(name) = sorted_first(&facts.context_names) {
+        return Some((name, None));
+    }
+    if let Some(api) = sorted_first(&facts.api_names) {
+        return Some((format!("{api}.context"), None));
+    }
+    if declares_name(cx.root(), "context", cx.source) {
+        return None;
+    }
+    let eol = syntax::line_ending(cx.source);
+    let edit = if let Some(at) = facts.api_named_import_end {
+        Edit::insert(at, ", context")
+    } else if facts.is_esm || !facts.uses_require || matches!(cx.lang, Lang::TypeScript | Lang::Tsx) {
+        import_line(facts, "import { context } from '@opentelemetry/api';", eol)
+    } else {
+        import_line(facts, "const { context } = require('@opentelemetry/api');", eol)
+    };
+    Some(("context".to_string(), Some(edit)))
+}
+
+fn import_line(facts: &JsFacts, line: &str, eol: &str) -> Edit {
+    match facts.last_import_end {
+        Some(at) => Edit::insert(at, format!("{eol}{line}")),
+        None if facts.prologue_end > 0 => Edit::insert(facts.prologue_end, format!("{eol}{line}")),
+        None => Edit::insert(0, format!("{line}{eol}")),
+    }
+}
+
+fn sorted_first(names: &HashSet<String>) -> Option<String> {
+    let mut v: Vec<&String> = names.iter().collect();
+    v.sort();
+    v.first().map(|s| s.to_string())
+}
+
+/// Does the file declare `name` itself (a parameter, variable, function or class)?
+fn declares_name(root: Node<'_>, name: &str, source: &str) -> bool {
+    let mut walk = Preorder::new(root);
+    while let Some(node) = walk.next() {
+        if node.kind() == "identifier" && syntax::text(node, source) == name {
+            let parent = node.parent().map(|p| p.kind()).unwrap_or("");
+            if matches!(
+                parent,
+                "formal_parameters" | "required_parameter" | "optional_parameter" | "variable_declarator" | "function_declaration" | "class_declaration" | "shorthand_property_identifier_pattern" | "assignment_pattern"
+            ) {
+                return true;
+            }
+            if parent == "arrow_function" && node.prev_sibling().is_none() {
+                return true;
+            }
+        }
+    }
+    false
+}

@@ -1,0 +1,108 @@
+//! `js/floating-promise`: a statement that makes a promise and drops it (not awaited, returned, `void`-ed, assigned,
+//! passed on, or given a rejection handler) inside a span scope. Promise-ness is read from syntax: same-file
+//! `async` functions and methods, `.then`/`.finally` chains, `new Promise`, `Promise.all`-style combinators,
+//! `fetch`, async `startActiveSpan` callbacks, and the `fs/promises` / `timers/promises` APIs.
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use super::{CheckDef, CheckFn, Captures, Hit};
+use crate::analysis::js::{arguments, callee_name, callee_object, enclosing_function, is_async, is_function, JsFacts};
+use crate::file_cx::FileCx;
+use crate::fix::Edit;
+use crate::jsmodel::JsModel;
+use crate::syntax::{self, unparen};
+
+pub static CHECK: CheckDef = CheckDef {
+    name: "js-floating-promise",
+    captures: &[],
+    vars: &["call", "model"],
+    variants: &["stack"],
+    labels: &["scope", "decl"],
+    run: CheckFn::Match(run),
+};
+
+const COMBINATORS: &[&str] = &["all", "allSettled", "race", "any"];
+
+fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
+    let Some(expr) = caps.get("report") else { return Vec::new() };
+    let source = cx.source;
+    let facts = cx.js();
+    let Some(evidence) = promise_evidence(facts, expr, source) else { return Vec::new() };
+    let Some(scope) = facts.span_scope(expr, source) else { return Vec::new() };
+
+    let callee = match expr.kind() {
+        "call_expression" => expr.child_by_field_name("function").map_or("", |f| cx.text(f)),
+        _ => "new Promise",
+    };
+    let mut hit = Hit::at(head(expr, source)).var("call", format!("{}(…)", crate::engine::shorten(callee).trim_end_matches('…'))).var("model", cx.js_model.name()).label("scope", scope.node);
+    if cx.js_model == JsModel::Stack {
+        hit = hit.variant("stack");
+    }
+    if let Some(decl) = evidence {
+        hit.labels.push(("decl", decl));
+    }
+    if enclosing_function(expr).is_some_and(is_async) {
+        hit = hit.edits(vec![Edit::insert(expr.start_byte(), "await ")]);
+    }
+    vec![hit]
+}
+
+/// The first line of a node, for a primary label that does not cover a whole multi-line callback.
+fn head(node: Node<'_>, source: &str) -> Range<usize> {
+    let text = syntax::text(node, source);
+    let len = text.find(['\n', '\r']).unwrap_or(text.len());
+    node.start_byte()..node.start_byte() + len
+}
+
+/// `Some(declaration)` when `expr` evidently makes a promise that nobody handles (`Some(None)` when there is no
+/// declaration to point at), `None` otherwise.
+fn promise_evidence(facts: &JsFacts, expr: Node<'_>, source: &str) -> Option<Option<Range<usize>>> {
+    let expr = unparen(expr);
+    if expr.kind() == "new_expression" {
+        let ctor = expr.child_by_field_name("constructor")?;
+        return (syntax::text(ctor, source) == "Promise").then_some(None);
+    }
+    if expr.kind() != "call_expression" {
+        return None;
+    }
+    let name = callee_name(expr, source)?;
+    let args = arguments(expr);
+    let object = callee_object(expr).map(unparen);
+    match (name, object) {
+        ("catch", Some(_)) if !args.is_empty() => None,
+        ("then", Some(_)) if args.len() >= 2 => None,
+        ("then" | "finally", Some(_)) => Some(None),
+        (n, None) => {
+            if let Some(decl) = facts.async_functions.get(n) {
+                Some(Some(first_line(decl.clone(), source)))
+            } else if n == "fetch" || facts.promise_functions.contains(n) {
+                Some(None)
+            } else {
+                None
+            }
+        }
+        (n, Some(obj)) => {
+            let obj_text = syntax::text(obj, source);
+            if obj.kind() == "this" {
+                return facts.async_methods.get(n).map(|d| Some(first_line(d.clone(), source)));
+            }
+            if obj_text == "Promise" && COMBINATORS.contains(&n) {
+                return Some(None);
+            }
+            if facts.promise_namespaces.contains(obj_text) || obj_text.ends_with("fs.promises") {
+                return Some(None);
+            }
+            if n == "startActiveSpan" && args.last().is_some_and(|cb| is_function(unparen(*cb)) && is_async(unparen(*cb))) {
+                return Some(None);
+            }
+            None
+        }
+    }
+}
+
+fn first_line(range: Range<usize>, source: &str) -> Range<usize> {
+    let text = source.get(range.clone()).unwrap_or("");
+    let len = text.find(['\n', '\r']).unwrap_or(text.len());
+    range.start..range.start + len
+}

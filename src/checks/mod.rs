@@ -1,0 +1,113 @@
+//! Named Rust checks: the part of a rule that a tree-sitter query cannot say (negation, data flow, "inside a
+//! try/finally that detaches"). A rule's TOML names its check; the query finds candidates, the check decides.
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::file_cx::FileCx;
+use crate::finding::Label;
+use crate::fix::Edit;
+
+mod js_common;
+mod js_floating_promise;
+mod js_unbound_timer;
+mod parse_error;
+mod py_attach_without_detach;
+mod py_common;
+mod py_dangling_task;
+mod py_executor_without_context;
+
+/// The captures of one query match, by name.
+pub struct Captures<'t> {
+    pub items: Vec<(&'t str, Node<'t>)>,
+}
+
+impl<'t> Captures<'t> {
+    pub fn get(&self, name: &str) -> Option<Node<'t>> {
+        self.items.iter().find(|(n, _)| *n == name).map(|(_, node)| *node)
+    }
+}
+
+/// A check's verdict on one match: report this.
+#[derive(Debug, Default)]
+pub struct Hit {
+    /// The primary range; `None` means the `@report` capture.
+    pub range: Option<Range<usize>>,
+    /// Placeholder values for the message, label and help.
+    pub vars: Vec<(&'static str, String)>,
+    /// A message variant named in the rule's `[variants]`.
+    pub variant: Option<&'static str>,
+    /// Secondary labels: (the rule's `[labels]` key, range). Their text may use the same placeholders.
+    pub labels: Vec<(&'static str, Range<usize>)>,
+    /// The fix's edits (the rule's `[fix]` gives applicability and description); `None`: no fix here.
+    pub edits: Option<Vec<Edit>>,
+    /// Overrides the rule's fix applicability for this finding (e.g. display-only where an edit is unsafe).
+    pub fix_display_only: bool,
+}
+
+impl Hit {
+    pub fn at(range: Range<usize>) -> Self {
+        Hit { range: Some(range), ..Hit::default() }
+    }
+
+    pub fn var(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.vars.push((name, value.into()));
+        self
+    }
+
+    pub fn label(mut self, key: &'static str, node: Node<'_>) -> Self {
+        self.labels.push((key, node.byte_range()));
+        self
+    }
+
+    pub fn variant(mut self, name: &'static str) -> Self {
+        self.variant = Some(name);
+        self
+    }
+
+    pub fn edits(mut self, edits: Vec<Edit>) -> Self {
+        self.edits = Some(edits);
+        self
+    }
+}
+
+/// How a check runs.
+pub enum CheckFn {
+    /// Once per query match of the rule.
+    Match(for<'a, 't> fn(&FileCx<'a>, &Captures<'t>) -> Vec<Hit>),
+    /// Once per file, without a query.
+    File(for<'a> fn(&FileCx<'a>) -> Vec<Hit>),
+}
+
+/// A named check and the contract the rule files are validated against.
+pub struct CheckDef {
+    pub name: &'static str,
+    /// Query captures it reads, besides `@report`, `@label.*` and `@_private` ones.
+    pub captures: &'static [&'static str],
+    /// Placeholders it fills.
+    pub vars: &'static [&'static str],
+    /// Message variants it may choose; each must be in the rule's `[variants]`.
+    pub variants: &'static [&'static str],
+    /// Label keys it may add; each must be in the rule's `[labels]`.
+    pub labels: &'static [&'static str],
+    pub run: CheckFn,
+}
+
+/// Every check, by name.
+pub static CHECKS: &[&CheckDef] = &[
+    &parse_error::CHECK,
+    &js_unbound_timer::CHECK,
+    &js_floating_promise::CHECK,
+    &py_executor_without_context::CHECK,
+    &py_attach_without_detach::CHECK,
+    &py_dangling_task::CHECK,
+];
+
+pub fn find(name: &str) -> Option<&'static CheckDef> {
+    CHECKS.iter().copied().find(|c| c.name == name)
+}
+
+/// A label added by the check, as a finding label (text resolved by the engine).
+pub fn label(range: Range<usize>, message: String) -> Label {
+    Label { range, message }
+}

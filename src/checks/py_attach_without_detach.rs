@@ -1,0 +1,263 @@
+//! `py/attach-without-detach`: `opentelemetry.context.attach(...)` whose token is not detached in the `finally:` of a
+//! `try` that starts right after it (or encloses it): discarded tokens, tokens collected for bulk detach, a detach
+//! outside `finally`, or none in the function. The context-manager shape (`__enter__`/`__exit__`) and a function
+//! that returns its token are fine.
+use tree_sitter::Node;
+
+use super::{CheckDef, CheckFn, Captures, Hit};
+use crate::analysis::python::{enclosing_function, enclosing_scope, positional_arg, PyFacts};
+use crate::file_cx::FileCx;
+use crate::fix::Edit;
+use crate::syntax::{self, ancestors, contains, named_children, Preorder};
+
+pub static CHECK: CheckDef = CheckDef {
+    name: "py-attach-without-detach",
+    captures: &[],
+    vars: &["token"],
+    variants: &["discarded", "collected", "no-finally", "late-try"],
+    labels: &["detach"],
+    run: CheckFn::Match(run),
+};
+
+const ENTER: &[&str] = &["__enter__", "__aenter__", "setUp", "asyncSetUp", "setup_method", "setup", "setup_class"];
+const EXIT: &[&str] = &["__exit__", "__aexit__", "tearDown", "asyncTearDown", "teardown_method", "teardown", "teardown_class"];
+const COLLECT: &[&str] = &["append", "add", "extend", "insert", "appendleft", "put", "put_nowait", "push"];
+
+fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
+    let Some(call) = caps.get("report") else { return Vec::new() };
+    let source = cx.source;
+    let py = cx.py();
+    let Some(callee) = call.child_by_field_name("function") else { return Vec::new() };
+    if !py.resolves_to(callee, source, &["opentelemetry.context.attach"]) {
+        return Vec::new();
+    }
+    let at = callee.byte_range();
+    let Some(parent) = call.parent() else { return Vec::new() };
+    match parent.kind() {
+        "expression_statement" => {
+            let mut hit = Hit::at(at).var("token", "the token").variant("discarded");
+            let token = fresh_name(enclosing_scope(call), source);
+            if let Some(detach) = detach_callee(py, callee, source) {
+                if let Some(mut edits) = wrap_rest_in_try(cx, parent, &token, &format!("{detach}({token})"), None) {
+                    edits.push(Edit::insert(call.start_byte(), format!("{token} = ")));
+                    hit = hit.edits(edits);
+                }
+            }
+            vec![hit]
+        }
+        "argument_list" | "list" | "tuple" | "set" => {
+            let collected = parent.kind() != "argument_list"
+                || parent.parent().and_then(|c| c.child_by_field_name("function")).is_some_and(|f| {
+                    f.kind() == "attribute" && f.child_by_field_name("attribute").is_some_and(|a| COLLECT.contains(&syntax::text(a, source)))
+                });
+            if collected {
+                vec![Hit::at(at).var("token", "the token").variant("collected")]
+            } else {
+                Vec::new() // passed on to a callee that owns it (e.g. `stack.callback(detach, attach(ctx))`)
+            }
+        }
+        "assignment" => assigned(cx, py, call, callee, parent),
+        _ => Vec::new(),
+    }
+}
+
+fn assigned(cx: &FileCx<'_>, py: &PyFacts, call: Node<'_>, callee: Node<'_>, assignment: Node<'_>) -> Vec<Hit> {
+    let source = cx.source;
+    let Some(left) = assignment.child_by_field_name("left") else { return Vec::new() };
+    let Some(stmt) = assignment.parent().filter(|p| p.kind() == "expression_statement") else { return Vec::new() };
+    let token = syntax::text(left, source);
+    let scope = enclosing_scope(call);
+    let at = callee.byte_range();
+
+    if is_context_manager_shape(cx, call) || returns_token(scope, token, source) {
+        return Vec::new();
+    }
+    // try right after the attach, or around it, with the detach in its finally
+    let next = next_statement(stmt);
+    if next.is_some_and(|t| t.kind() == "try_statement" && finally_detaches(py, t, token, source).is_some()) {
+        return Vec::new();
+    }
+    let enclosing_try = ancestors(stmt).take_while(|a| a.id() != scope.id()).any(|a| {
+        a.kind() == "try_statement" && a.child_by_field_name("body").is_some_and(|b| contains(b, stmt)) && finally_detaches(py, a, token, source).is_some()
+    });
+    if enclosing_try {
+        return Vec::new();
+    }
+
+    let detaches = detach_calls(py, scope, token, source);
+    let in_finally = detaches.iter().find(|d| ancestors(**d).any(|a| a.kind() == "finally_clause"));
+    let hit = Hit::at(at).var("token", format!("`{token}`"));
+    if let Some(d) = in_finally {
+        return vec![hit.variant("late-try").label("detach", *d)];
+    }
+    let detach_text = match detaches.first() {
+        Some(d) => syntax::text(*d, source).to_string(),
+        None => match detach_callee(py, callee, source) {
+            Some(f) => format!("{f}({token})"),
+            None => return vec![hit],
+        },
+    };
+    let mut hit = match detaches.first() {
+        Some(d) => hit.variant("no-finally").label("detach", *d),
+        None => hit,
+    };
+    if left.kind() == "identifier" {
+        if let Some(edits) = wrap_rest_in_try(cx, stmt, token, &detach_text, detaches.first().copied()) {
+            hit = hit.edits(edits);
+        }
+    }
+    vec![hit]
+}
+
+/// `attach` in `__enter__` (or a test's setUp) with a detach in the same class's `__exit__` (or tearDown).
+fn is_context_manager_shape(cx: &FileCx<'_>, call: Node<'_>) -> bool {
+    let source = cx.source;
+    let Some(func) = enclosing_function(call) else { return false };
+    let name = func.child_by_field_name("name").map(|n| syntax::text(n, source)).unwrap_or("");
+    if !ENTER.contains(&name) {
+        return false;
+    }
+    let Some(class_body) = ancestors(func).find(|a| a.kind() == "class_definition").and_then(|c| c.child_by_field_name("body")) else {
+        return false;
+    };
+    named_children(class_body).any(|m| {
+        let m = if m.kind() == "decorated_definition" { m.child_by_field_name("definition").unwrap_or(m) } else { m };
+        m.kind() == "function_definition"
+            && m.child_by_field_name("name").is_some_and(|n| EXIT.contains(&syntax::text(n, source)))
+            && syntax::find_first(m, |_| false, |n| n.kind() == "call" && n.child_by_field_name("function").is_some_and(|f| syntax::text(f, source).ends_with("detach"))).is_some()
+    })
+}
+
+fn returns_token(scope: Node<'_>, token: &str, source: &str) -> bool {
+    syntax::find_first(scope, |n| n.kind() == "function_definition", |n| {
+        n.kind() == "return_statement" && n.named_child(0).is_some_and(|v| syntax::text(v, source) == token || syntax::text(v, source).contains(&format!("{token},")))
+    })
+    .is_some()
+}
+
+fn next_statement(stmt: Node<'_>) -> Option<Node<'_>> {
+    let mut next = stmt.next_named_sibling();
+    while let Some(n) = next {
+        if n.kind() != "comment" {
+            return Some(n);
+        }
+        next = n.next_named_sibling();
+    }
+    None
+}
+
+/// A detach of `token` in the `finally:` of `try_stmt`.
+fn finally_detaches<'t>(py: &PyFacts, try_stmt: Node<'t>, token: &str, source: &str) -> Option<Node<'t>> {
+    let fin = named_children(try_stmt).find(|c| c.kind() == "finally_clause")?;
+    detach_calls(py, fin, token, source).into_iter().next()
+}
+
+fn is_detach(py: &PyFacts, call: Node<'_>, source: &str) -> bool {
+    call.kind() == "call"
+        && call.child_by_field_name("function").is_some_and(|f| {
+            py.resolves_to(f, source, &["opentelemetry.context.detach"]) || syntax::text(f, source).ends_with("detach")
+        })
+}
+
+/// Every `detach(token)` below `root`, in order.
+fn detach_calls<'t>(py: &PyFacts, root: Node<'t>, token: &str, source: &str) -> Vec<Node<'t>> {
+    syntax::find_all(root, |_| false, |n| is_detach(py, n, source) && positional_arg(n, 0).is_some_and(|a| syntax::text(a, source) == token))
+}
+
+/// How to call detach, named like the attach (`context.attach` → `context.detach`), when that name is imported.
+fn detach_callee(py: &PyFacts, attach: Node<'_>, source: &str) -> Option<String> {
+    if attach.kind() == "attribute" {
+        let obj = attach.child_by_field_name("object")?;
+        return Some(format!("{}.detach", syntax::text(obj, source)));
+    }
+    let mut names: Vec<(&String, &String)> = py.imports.iter().filter(|(_, q)| q.as_str() == "opentelemetry.context.detach").collect();
+    names.sort();
+    names.first().map(|(local, _)| local.to_string())
+}
+
+/// A name for a new token variable that the scope does not use yet.
+fn fresh_name(scope: Node<'_>, source: &str) -> String {
+    let used = |name: &str| syntax::find_first(scope, |_| false, |n| n.kind() == "identifier" && syntax::text(n, source) == name).is_some();
+    ["token", "otel_token", "context_token"].iter().find(|n| !used(n)).map_or_else(|| "ctxlint_token".to_string(), |n| n.to_string())
+}
+
+/// Wraps the statements after `stmt` in its block in `try:` ... `finally: <detach>`. An existing `detach` must be the
+/// block's last statement (it moves into the `finally`). `None` when the shape does not allow a faithful edit.
+fn wrap_rest_in_try(cx: &FileCx<'_>, stmt: Node<'_>, token: &str, detach: &str, existing: Option<Node<'_>>) -> Option<Vec<Edit>> {
+    let source = cx.source;
+    let parent = stmt.parent()?;
+    if !matches!(parent.kind(), "block" | "module") {
+        return None;
+    }
+    let mut rest: Vec<Node<'_>> = Vec::new();
+    let mut next = stmt.next_named_sibling();
+    while let Some(n) = next {
+        rest.push(n);
+        next = n.next_named_sibling();
+    }
+    while rest.last().is_some_and(|n| n.kind() == "comment") {
+        rest.pop();
+    }
+    let replace_end = rest.last()?.end_byte();
+    if let Some(d) = existing {
+        let last = rest.pop()?;
+        if !(last.kind() == "expression_statement" && last.named_child(0).is_some_and(|c| c.id() == d.id())) {
+            return None;
+        }
+    }
+    while rest.last().is_some_and(|n| n.kind() == "comment") {
+        rest.pop();
+    }
+    let first = rest.first()?;
+    let last = rest.last()?;
+    let body = source.get(first.start_byte()..last.end_byte())?;
+    // a multi-line string would change if indented; another detach of the token would run twice
+    let region = (first.start_byte(), last.end_byte());
+    let mut walk = Preorder::new(parent);
+    while let Some(n) = walk.next() {
+        if n.end_byte() <= region.0 || n.start_byte() >= region.1 {
+            walk.skip_children();
+            continue;
+        }
+        if n.kind() == "string" && n.start_position().row != n.end_position().row {
+            return None;
+        }
+        if n.kind() == "call" && syntax::text(n, source).contains("detach(") && positional_arg(n, 0).is_some_and(|a| syntax::text(a, source) == token) {
+            return None;
+        }
+    }
+    let indent = syntax::line_indent(source, stmt.start_byte());
+    let unit = indent_unit(cx, stmt, indent);
+    let eol = syntax::line_ending(source);
+    let mut wrapped = String::with_capacity(body.len() + 64);
+    wrapped.push_str("try:");
+    wrapped.push_str(eol);
+    wrapped.push_str(indent);
+    wrapped.push_str(unit);
+    for (i, line) in body.split('\n').enumerate() {
+        if i > 0 {
+            wrapped.push('\n');
+            if !line.trim().is_empty() {
+                wrapped.push_str(unit);
+            }
+        }
+        wrapped.push_str(line);
+    }
+    wrapped.push_str(&format!("{eol}{indent}finally:{eol}{indent}{unit}{detach}"));
+    Some(vec![Edit::replace(first.start_byte()..replace_end, wrapped)])
+}
+
+/// One level of indentation as the file writes it.
+fn indent_unit<'s>(cx: &FileCx<'s>, stmt: Node<'_>, indent: &'s str) -> &'static str {
+    if indent.contains('\t') {
+        return "\t";
+    }
+    let outer = ancestors(stmt).find(|a| matches!(a.kind(), "function_definition" | "class_definition" | "if_statement" | "for_statement" | "while_statement" | "with_statement" | "try_statement"));
+    let outer_len = outer.map_or(0, |o| syntax::line_indent(cx.source, o.start_byte()).len());
+    match indent.len().saturating_sub(outer_len) {
+        2 => "  ",
+        3 => "   ",
+        8 => "        ",
+        _ => "    ",
+    }
+}

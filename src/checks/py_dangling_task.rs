@@ -1,0 +1,102 @@
+//! `py/dangling-task`: `asyncio.create_task` / `ensure_future` / `loop.create_task` whose result is dropped (an
+//! expression statement, or a name never read again), so the event loop's weak reference is all that keeps the task.
+//! `TaskGroup.create_task` is fine: the group holds its tasks.
+use tree_sitter::Node;
+
+use super::{CheckDef, CheckFn, Captures, Hit};
+use crate::analysis::python::{enclosing_scope, PyFacts};
+use crate::file_cx::FileCx;
+use crate::fix::Edit;
+use crate::syntax::{self, ancestors, contains, Preorder};
+
+pub static CHECK: CheckDef = CheckDef {
+    name: "py-dangling-task",
+    captures: &["method"],
+    vars: &["call"],
+    variants: &["unread"],
+    labels: &["name"],
+    run: CheckFn::Match(run),
+};
+
+const TASK_FUNCTIONS: &[&str] = &["asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task", "asyncio.tasks.ensure_future"];
+const TASK_GROUPS: &[&str] = &["asyncio.TaskGroup", "asyncio.taskgroups.TaskGroup"];
+
+fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
+    let (Some(call), Some(method)) = (caps.get("report"), caps.get("method")) else { return Vec::new() };
+    let source = cx.source;
+    let py = cx.py();
+    let Some(func) = call.child_by_field_name("function") else { return Vec::new() };
+    if !creates_task(py, func, cx.text(method), source) {
+        return Vec::new();
+    }
+    let call_text = format!("{}(…)", cx.text(func));
+    let Some(parent) = call.parent() else { return Vec::new() };
+    match parent.kind() {
+        "expression_statement" => {
+            let indent = syntax::line_indent(source, parent.start_byte());
+            let eol = syntax::line_ending(source);
+            let keep = format!(
+                "task = {call}{eol}{indent}background_tasks.add(task){eol}{indent}task.add_done_callback(background_tasks.discard)",
+                call = cx.text(call)
+            );
+            vec![Hit::at(func.byte_range()).var("call", call_text).edits(vec![Edit::replace(parent.byte_range(), keep)])]
+        }
+        "assignment" => {
+            let Some(left) = parent.child_by_field_name("left").filter(|l| l.kind() == "identifier") else { return Vec::new() };
+            if parent.parent().is_none_or(|p| p.kind() != "expression_statement") {
+                return Vec::new();
+            }
+            let name = cx.text(left);
+            if name != "_" && is_read_later(enclosing_scope(call), parent, name, source) {
+                return Vec::new();
+            }
+            vec![Hit::at(func.byte_range()).var("call", call_text).variant("unread").label("name", left)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Does `func` (with `method` its last name) create an asyncio task outside a TaskGroup?
+fn creates_task(py: &PyFacts, func: Node<'_>, method: &str, source: &str) -> bool {
+    if py.resolves_to(func, source, TASK_FUNCTIONS) {
+        return true;
+    }
+    if func.kind() != "attribute" || method != "create_task" {
+        return false;
+    }
+    let Some(receiver) = func.child_by_field_name("object") else { return false };
+    if py.constructed_from(receiver, source).is_some_and(|q| TASK_GROUPS.contains(&q)) {
+        return false;
+    }
+    let text = syntax::text(receiver, source);
+    let last = text.rsplit('.').next().unwrap_or(text).trim_start_matches('_').to_ascii_lowercase();
+    !(last == "tg" || last.contains("group") || last.contains("nursery"))
+}
+
+/// Is `name` read after `assignment` in `scope` (or anywhere in a loop around it), or declared `global`/`nonlocal`.
+fn is_read_later(scope: Node<'_>, assignment: Node<'_>, name: &str, source: &str) -> bool {
+    let loop_start = ancestors(assignment)
+        .take_while(|a| a.id() != scope.id())
+        .filter(|a| matches!(a.kind(), "for_statement" | "while_statement"))
+        .last()
+        .map(|l| l.start_byte());
+    let from = loop_start.unwrap_or(assignment.end_byte());
+    let mut walk = Preorder::new(scope);
+    while let Some(n) = walk.next() {
+        if n.kind() != "identifier" || syntax::text(n, source) != name || contains(assignment, n) {
+            continue;
+        }
+        let declared = n.parent().is_some_and(|p| matches!(p.kind(), "global_statement" | "nonlocal_statement"));
+        if declared {
+            return true;
+        }
+        if n.start_byte() < from {
+            continue;
+        }
+        let rebinding = n.parent().is_some_and(|p| p.kind() == "assignment" && p.child_by_field_name("left").is_some_and(|l| l.id() == n.id()));
+        if !rebinding {
+            return true;
+        }
+    }
+    false
+}

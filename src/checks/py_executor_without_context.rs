@@ -1,0 +1,331 @@
+//! `py/executor-without-context`: work handed to another thread without the caller's contextvars
+//! (`ThreadPoolExecutor.submit/map`, `loop.run_in_executor`, `threading.Thread/Timer` and subclasses,
+//! `multiprocessing` `ThreadPool`, `add_done_callback` on a submitted future), and the two traps of the fix:
+//! `copy_context()` inside the submitted lambda, and one copied `Context` shared by concurrent submissions.
+use tree_sitter::Node;
+
+use super::py_common::{copy_context_for_fix, in_loop_without, is_copy_context_call};
+use super::{CheckDef, CheckFn, Captures, Hit};
+use crate::analysis::python::{enclosing_function, keyword_arg, positional_arg, PyFacts};
+use crate::file_cx::FileCx;
+use crate::fix::Edit;
+use crate::syntax::{self, named_children, Preorder};
+
+pub static CHECK: CheckDef = CheckDef {
+    name: "py-executor-without-context",
+    captures: &["method", "class"],
+    vars: &["call"],
+    variants: &["copy-inside", "reused", "subclass"],
+    labels: &["copy"],
+    run: CheckFn::Match(run),
+};
+
+const THREAD_POOLS: &[&str] = &["concurrent.futures.ThreadPoolExecutor", "concurrent.futures.thread.ThreadPoolExecutor"];
+const PROCESS_POOLS: &[&str] = &["concurrent.futures.ProcessPoolExecutor", "concurrent.futures.process.ProcessPoolExecutor"];
+const MP_THREAD_POOLS: &[&str] = &["multiprocessing.pool.ThreadPool", "multiprocessing.dummy.Pool"];
+const MP_METHODS: &[&str] = &["apply_async", "map_async", "apply", "imap", "imap_unordered", "starmap", "starmap_async"];
+const MANY_CALLS: &[&str] = &["map", "map_async", "imap", "imap_unordered", "starmap", "starmap_async"];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pool {
+    Thread,
+    Process,
+    MpThread,
+    Unknown,
+}
+
+/// How the hand-off is shaped, for the fix.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// The callable is a positional argument that `ctx.run` can precede (`submit`, `run_in_executor`).
+    Prepend,
+    /// `Thread(target=fn)` / `Timer(t, fn)`: the callable moves into `args=`.
+    ThreadTarget,
+    /// No automatic edit.
+    Other,
+}
+
+fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
+    let Some(call) = caps.get("report") else { return Vec::new() };
+    if enclosing_function(call).is_none() {
+        return Vec::new();
+    }
+    let source = cx.source;
+    let py = cx.py();
+    let Some(func) = call.child_by_field_name("function") else { return Vec::new() };
+
+    let (callable, shape, method) = if let Some(method) = caps.get("method") {
+        let method = cx.text(method);
+        let Some(receiver) = func.child_by_field_name("object") else { return Vec::new() };
+        match method {
+            "run_in_executor" => {
+                if positional_arg(call, 0).is_some_and(|e| pool_kind(py, e, source) == Pool::Process) {
+                    return Vec::new();
+                }
+                (positional_arg(call, 1), Shape::Prepend, method)
+            }
+            "add_done_callback" => {
+                if !is_thread_future(py, receiver, call, source) {
+                    return Vec::new();
+                }
+                (positional_arg(call, 0), Shape::Other, method)
+            }
+            "submit" | "map" => {
+                match pool_kind(py, receiver, source) {
+                    Pool::Thread => {}
+                    Pool::MpThread if method == "map" => {}
+                    _ => return Vec::new(),
+                }
+                (positional_arg(call, 0), if method == "submit" { Shape::Prepend } else { Shape::Other }, method)
+            }
+            m if MP_METHODS.contains(&m) => {
+                if pool_kind(py, receiver, source) != Pool::MpThread {
+                    return Vec::new();
+                }
+                (positional_arg(call, 0).or_else(|| keyword_arg(call, "func", source)), Shape::Other, method)
+            }
+            _ => return Vec::new(),
+        }
+    } else {
+        let local = cx.text(func);
+        let is_thread = py.resolves_to(func, source, &["threading.Thread"]) || (py.classes.contains_key(local) && py.class_extends(local, &["threading.Thread"]));
+        let is_timer = py.resolves_to(func, source, &["threading.Timer"]) || (py.classes.contains_key(local) && py.class_extends(local, &["threading.Timer"]));
+        if is_timer {
+            (positional_arg(call, 1).or_else(|| keyword_arg(call, "function", source)), Shape::ThreadTarget, "Timer")
+        } else if is_thread {
+            match keyword_arg(call, "target", source).or_else(|| positional_arg(call, 1)) {
+                Some(t) => (Some(t), Shape::ThreadTarget, "Thread"),
+                None if py.classes.contains_key(local) && subclass_runs_without_context(cx, local) => {
+                    return vec![Hit::at(func.byte_range()).var("call", format!("{local}(…)")).variant("subclass")];
+                }
+                None => return Vec::new(),
+            }
+        } else {
+            return Vec::new();
+        }
+    };
+    let Some(callable) = callable else { return Vec::new() };
+    let call_text = format!("{}(…)", cx.text(func));
+
+    match classify(cx, callable, call, MANY_CALLS.contains(&method)) {
+        Carry::Yes => Vec::new(),
+        Carry::CopyInside(copy) => vec![Hit::at(func.byte_range()).var("call", call_text).variant("copy-inside").label("copy", copy)],
+        Carry::Reused(at) => vec![Hit::at(func.byte_range()).var("call", call_text).variant("reused").label("copy", at)],
+        Carry::No => {
+            let mut hit = Hit::at(func.byte_range()).var("call", call_text);
+            if let Some(edits) = fix_edits(cx, call, callable, shape) {
+                hit = hit.edits(edits);
+            }
+            vec![hit]
+        }
+    }
+}
+
+fn pool_kind(py: &PyFacts, receiver: Node<'_>, source: &str) -> Pool {
+    let qualified = if receiver.kind() == "call" {
+        receiver.child_by_field_name("function").and_then(|f| py.resolve(f, source))
+    } else {
+        py.constructed_from(receiver, source).map(str::to_string)
+    };
+    match qualified.as_deref() {
+        Some(q) if THREAD_POOLS.contains(&q) => Pool::Thread,
+        Some(q) if PROCESS_POOLS.contains(&q) => Pool::Process,
+        Some(q) if MP_THREAD_POOLS.contains(&q) => Pool::MpThread,
+        Some(q) if q.starts_with("local:") => {
+            let class = &q["local:".len()..];
+            if py.class_extends(class, THREAD_POOLS) {
+                Pool::Thread
+            } else if py.class_extends(class, PROCESS_POOLS) {
+                Pool::Process
+            } else {
+                Pool::Unknown
+            }
+        }
+        Some(_) => Pool::Unknown,
+        None => {
+            // an executor passed in or made elsewhere: trust a name that says it is a thread pool
+            let text = syntax::text(receiver, source);
+            let last = text.rsplit('.').next().unwrap_or(text).to_ascii_lowercase();
+            if last.contains("thread") && (last.contains("pool") || last.contains("executor")) {
+                Pool::Thread
+            } else {
+                Pool::Unknown
+            }
+        }
+    }
+}
+
+/// Is `receiver` a future from a thread pool's `submit`: the call itself, or a name assigned from it in the function.
+fn is_thread_future(py: &PyFacts, receiver: Node<'_>, call: Node<'_>, source: &str) -> bool {
+    let is_submit = |n: Node<'_>| {
+        n.kind() == "call"
+            && n.child_by_field_name("function").is_some_and(|f| {
+                f.kind() == "attribute"
+                    && f.child_by_field_name("attribute").is_some_and(|a| syntax::text(a, source) == "submit")
+                    && f.child_by_field_name("object").is_some_and(|o| pool_kind(py, o, source) == Pool::Thread)
+            })
+    };
+    if is_submit(receiver) {
+        return true;
+    }
+    if receiver.kind() != "identifier" {
+        return false;
+    }
+    let name = syntax::text(receiver, source);
+    let Some(func) = enclosing_function(call) else { return false };
+    syntax::find_first(func, |_| false, |n| {
+        n.kind() == "assignment"
+            && n.child_by_field_name("left").is_some_and(|l| syntax::text(l, source) == name)
+            && n.child_by_field_name("right").is_some_and(is_submit)
+    })
+    .is_some()
+}
+
+enum Carry<'t> {
+    Yes,
+    No,
+    CopyInside(Node<'t>),
+    Reused(Node<'t>),
+}
+
+/// Does the callable run in a context copied in the caller?
+fn classify<'t>(cx: &FileCx<'_>, callable: Node<'t>, call: Node<'t>, many: bool) -> Carry<'t> {
+    let source = cx.source;
+    let py = cx.py();
+    match callable.kind() {
+        "call" => {
+            // functools.partial(ctx.run, fn, ...)
+            let f = callable.child_by_field_name("function");
+            let is_partial = f.is_some_and(|f| py.resolves_to(f, source, &["functools.partial"]) || matches!(syntax::text(f, source), "partial" | "functools.partial"));
+            match (is_partial, positional_arg(callable, 0)) {
+                (true, Some(inner)) => classify(cx, inner, call, many),
+                _ => Carry::No,
+            }
+        }
+        "attribute" if callable.child_by_field_name("attribute").is_some_and(|a| syntax::text(a, source) == "run") => {
+            let Some(obj) = callable.child_by_field_name("object") else { return Carry::No };
+            if is_copy_context_call(py, obj, source) {
+                return if many { Carry::Reused(obj) } else { Carry::Yes };
+            }
+            if obj.kind() != "identifier" {
+                return Carry::Yes; // self._ctx.run and the like: a context the code manages itself
+            }
+            let name = syntax::text(obj, source);
+            let Some(func) = enclosing_function(call) else { return Carry::Yes };
+            let assign = syntax::find_first(func, |_| false, |n| {
+                n.kind() == "assignment"
+                    && n.child_by_field_name("left").is_some_and(|l| syntax::text(l, source) == name)
+                    && n.child_by_field_name("right").is_some_and(|r| is_copy_context_call(py, r, source))
+                    && n.start_byte() < call.start_byte()
+            });
+            let Some(assign) = assign else {
+                // a context captured at module level (startup) is not the caller's
+                let module_level = syntax::named_children(cx.root()).any(|s| {
+                    s.kind() == "expression_statement"
+                        && s.named_child(0).is_some_and(|a| {
+                            a.kind() == "assignment"
+                                && a.child_by_field_name("left").is_some_and(|l| syntax::text(l, source) == name)
+                                && a.child_by_field_name("right").is_some_and(|r| is_copy_context_call(py, r, source))
+                        })
+                });
+                return if module_level { Carry::No } else { Carry::Yes };
+            };
+            if many || in_loop_without(call, assign, func) || earlier_handoff_with(func, call, &format!("{name}.run"), source) {
+                Carry::Reused(assign)
+            } else {
+                Carry::Yes
+            }
+        }
+        "lambda" => {
+            let Some(body) = callable.child_by_field_name("body") else { return Carry::No };
+            if let Some(copy) = syntax::find_first(body, |_| false, |n| is_copy_context_call(py, n, source)) {
+                return Carry::CopyInside(copy);
+            }
+            let runs_ctx = syntax::find_first(body, |_| false, |n| {
+                n.kind() == "call"
+                    && n.child_by_field_name("function").is_some_and(|f| f.kind() == "attribute" && f.child_by_field_name("attribute").is_some_and(|a| syntax::text(a, source) == "run"))
+            });
+            if runs_ctx.is_some() {
+                Carry::Yes
+            } else {
+                Carry::No
+            }
+        }
+        _ => Carry::No,
+    }
+}
+
+/// Another hand-off before `call` in the function that passes the same `ctx.run` (and is not awaited at once).
+fn earlier_handoff_with(func: Node<'_>, call: Node<'_>, run_text: &str, source: &str) -> bool {
+    let mut walk = Preorder::new(func);
+    while let Some(n) = walk.next() {
+        if n.start_byte() >= call.start_byte() {
+            break;
+        }
+        if n.kind() == "attribute" && syntax::text(n, source) == run_text && n.parent().is_some_and(|p| matches!(p.kind(), "argument_list" | "keyword_argument")) {
+            let outer = n.parent().and_then(|p| if p.kind() == "keyword_argument" { p.parent() } else { Some(p) }).and_then(|a| a.parent());
+            let awaited = outer.and_then(|c| c.parent()).is_some_and(|p| p.kind() == "await");
+            if !awaited {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// A same-file Thread subclass whose `run()` does not run in a copied context.
+fn subclass_runs_without_context(cx: &FileCx<'_>, class: &str) -> bool {
+    let source = cx.source;
+    let py = cx.py();
+    let Some(def) = syntax::find_first(cx.root(), |_| false, |n| {
+        n.kind() == "class_definition" && n.child_by_field_name("name").is_some_and(|c| syntax::text(c, source) == class)
+    }) else {
+        return false;
+    };
+    let Some(body) = def.child_by_field_name("body") else { return false };
+    let defines_run = named_children(body).any(|m| {
+        let m = if m.kind() == "decorated_definition" { m.child_by_field_name("definition").unwrap_or(m) } else { m };
+        m.kind() == "function_definition" && m.child_by_field_name("name").is_some_and(|n| syntax::text(n, source) == "run")
+    });
+    defines_run && syntax::find_first(body, |_| false, |n| is_copy_context_call(py, n, source)).is_none()
+}
+
+/// `submit(fn, a)` → `submit(contextvars.copy_context().run, fn, a)`; `Thread(target=fn)` →
+/// `Thread(target=contextvars.copy_context().run, args=(fn,))`; one fresh copy per call, also in loops.
+fn fix_edits(cx: &FileCx<'_>, call: Node<'_>, callable: Node<'_>, shape: Shape) -> Option<Vec<Edit>> {
+    let source = cx.source;
+    let (copy, import) = copy_context_for_fix(cx);
+    let mut edits = match shape {
+        Shape::Prepend => vec![Edit::insert(callable.start_byte(), format!("{copy}().run, "))],
+        Shape::ThreadTarget => {
+            if keyword_arg(call, "kwargs", source).is_some() {
+                return None;
+            }
+            let fn_text = syntax::text(callable, source);
+            let mut edits = vec![Edit::replace(callable.byte_range(), format!("{copy}().run"))];
+            match keyword_arg(call, "args", source) {
+                None => {
+                    // after the callable (positional Timer) or its `target=` keyword argument
+                    let after = callable.parent().filter(|p| p.kind() == "keyword_argument").unwrap_or(callable);
+                    let is_last = after.next_named_sibling().is_none();
+                    if !is_last && callable.parent().is_some_and(|p| p.kind() != "keyword_argument") {
+                        return None;
+                    }
+                    edits.push(Edit::insert(after.end_byte(), format!(", args=({fn_text},)")));
+                }
+                Some(tuple) if tuple.kind() == "tuple" => {
+                    if tuple.named_child_count() == 0 {
+                        edits.push(Edit::replace(tuple.byte_range(), format!("({fn_text},)")));
+                    } else {
+                        edits.push(Edit::insert(tuple.start_byte() + 1, format!("{fn_text}, ")));
+                    }
+                }
+                Some(_) => return None,
+            }
+            edits
+        }
+        Shape::Other => return None,
+    };
+    edits.extend(import);
+    Some(edits)
+}

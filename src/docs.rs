@@ -1,0 +1,62 @@
+//! Rule documentation for the terminal: the `ctxlint rules` table and the full `ctxlint rule <id>` page, both from
+//! the rule files.
+use crate::registry::{Registry, Rule};
+
+/// One line per rule: id, languages, default severity, summary.
+pub fn rules_table(registry: &Registry) -> String {
+    let mut rules: Vec<&Rule> = registry.rules.iter().collect();
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    let id_w = rules.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+    let langs: Vec<String> = rules.iter().map(|r| languages(r)).collect();
+    let lang_w = langs.iter().map(String::len).max().unwrap_or(9).max(9);
+    let mut out = format!("{:id_w$}  {:lang_w$}  {:8}  {}\n", "id", "languages", "severity", "summary");
+    for (rule, langs) in rules.iter().zip(&langs) {
+        out.push_str(&format!("{:id_w$}  {:lang_w$}  {:8}  {}\n", rule.id, langs, rule.spec.severity.as_str(), rule.spec.summary));
+    }
+    out
+}
+
+fn languages(rule: &Rule) -> String {
+    if rule.langs.len() == crate::lang::Lang::ALL.len() {
+        "all".to_string()
+    } else {
+        rule.spec.languages.join(", ")
+    }
+}
+
+/// The full documentation of one rule, as Markdown-flavoured text.
+pub fn rule_page(rule: &Rule) -> String {
+    let s = &rule.spec;
+    let d = &s.docs;
+    let fence = |code: &str| format!("```\n{}\n```", code.trim_end());
+    format!(
+        "# {id}\n\n{summary}\n\nLanguages: {langs}\nDefault severity: {sev}\nFix: {fix}\n\n## What it does\n{what}\n\n## Why is this bad?\n{why}\n\n## Example\n{bad}\n\n## Use instead\n{good}\n\n## Fix safety\n{safety}\n\n## Known problems\n{known}\n",
+        id = rule.id,
+        summary = s.summary,
+        langs = languages(rule),
+        sev = s.severity.as_str(),
+        fix = s.fix.as_ref().map_or_else(|| "none".to_string(), |f| format!("{} ({})", f.applicability.as_str(), f.description)),
+        what = d.what.trim(),
+        why = d.why.trim(),
+        bad = fence(&d.bad),
+        good = fence(&d.good),
+        safety = d.fix_safety.trim(),
+        known = d.known_problems.trim(),
+    )
+}
+
+/// Rule ids close to a mistyped one, for the error message.
+pub fn similar_ids<'r>(registry: &'r Registry, wanted: &str) -> Vec<&'r str> {
+    let wanted_name = wanted.rsplit('/').next().unwrap_or(wanted);
+    let mut ids: Vec<&str> = registry
+        .rules
+        .iter()
+        .map(|r| &*r.id)
+        .filter(|id| {
+            let name = id.rsplit('/').next().unwrap_or(id);
+            name == wanted_name || id.contains(wanted) || (wanted.len() >= 4 && name.contains(wanted_name))
+        })
+        .collect();
+    ids.sort();
+    ids
+}

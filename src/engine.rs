@@ -1,0 +1,224 @@
+//! Lints one source text: parse once, run the language's combined query once, hand each match to its rule's
+//! check, and turn the checks' verdicts into findings.
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use streaming_iterator::StreamingIterator;
+use tree_sitter::{Parser, QueryCursor};
+
+use crate::checks::{Captures, CheckFn, Hit};
+use crate::file_cx::FileCx;
+use crate::finding::{Finding, Label};
+use crate::fix::Fix;
+use crate::jsmodel::JsModel;
+use crate::lang::Lang;
+use crate::registry::{Registry, Rule};
+
+/// Reusable per-thread parsing state.
+pub struct Workspace {
+    parsers: HashMap<Lang, Parser>,
+    cursor: QueryCursor,
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        let mut cursor = QueryCursor::new();
+        cursor.set_match_limit(4096);
+        Workspace { parsers: HashMap::new(), cursor }
+    }
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    /// Skip rules (and the query pass) when a file has none of a rule's literal tokens.
+    pub prefilter: bool,
+    /// Rule ids to run; `None` runs every rule.
+    pub enabled: Option<HashSet<String>>,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions { prefilter: true, enabled: None }
+    }
+}
+
+/// Why a file could not be linted.
+#[derive(Debug)]
+pub enum EngineError {
+    /// The grammar does not load into this tree-sitter (ABI mismatch).
+    Grammar(Lang, String),
+    /// tree-sitter gave up (cancelled or out of budget).
+    NoTree,
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EngineError::Grammar(lang, e) => write!(f, "the {lang} grammar does not load: {e}"),
+            EngineError::NoTree => write!(f, "tree-sitter returned no tree"),
+        }
+    }
+}
+
+/// Lints `source` as a file of `lang` at `path`.
+pub fn lint_source(
+    registry: &Registry,
+    ws: &mut Workspace,
+    options: &EngineOptions,
+    path: &Path,
+    lang: Lang,
+    source: Arc<str>,
+    js_model: JsModel,
+) -> Result<Vec<Finding>, EngineError> {
+    let parser = match ws.parsers.entry(lang) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::hash_map::Entry::Vacant(v) => {
+            let mut p = Parser::new();
+            p.set_language(&lang.grammar()).map_err(|e| EngineError::Grammar(lang, e.to_string()))?;
+            v.insert(p)
+        }
+    };
+    let tree = parser.parse(source.as_bytes(), None).ok_or(EngineError::NoTree)?;
+    let Some(matcher) = registry.matcher(lang) else { return Ok(Vec::new()) };
+    let cx = FileCx::new(&source, &tree, lang, js_model);
+    let enabled = |rule: &Rule| options.enabled.as_ref().is_none_or(|set| set.contains(&*rule.id));
+    let mut out = Out { registry, cx: &cx, path, source: &source, findings: Vec::new(), seen: HashSet::new() };
+
+    for &rule_index in &matcher.file_rules {
+        let rule = &registry.rules[rule_index];
+        if let (true, CheckFn::File(run)) = (enabled(rule), &rule.check.run) {
+            for hit in run(&cx) {
+                out.push(rule, hit, &Captures { items: Vec::new() });
+            }
+        }
+    }
+
+    let active: Vec<bool> = registry
+        .rules
+        .iter()
+        .map(|r| enabled(r) && (!options.prefilter || r.spec.tokens.is_empty() || r.spec.tokens.iter().any(|t| source.contains(t.as_str()))))
+        .collect();
+    if let Some(query) = &matcher.query {
+        if matcher.query_rules.iter().any(|&r| active[r]) {
+            let names = query.capture_names();
+            let mut matches = ws.cursor.matches(query, tree.root_node(), source.as_bytes());
+            while let Some(m) = matches.next() {
+                let rule_index = matcher.pattern_rule[m.pattern_index];
+                if !active[rule_index] {
+                    continue;
+                }
+                let rule = &registry.rules[rule_index];
+                let CheckFn::Match(run) = rule.check.run else { continue };
+                let captures = Captures { items: m.captures.iter().map(|c| (names[c.index as usize], c.node)).collect() };
+                for hit in run(&cx, &captures) {
+                    out.push(rule, hit, &captures);
+                }
+            }
+        }
+    }
+    Ok(out.findings)
+}
+
+struct Out<'a> {
+    registry: &'a Registry,
+    cx: &'a FileCx<'a>,
+    path: &'a Path,
+    source: &'a Arc<str>,
+    findings: Vec<Finding>,
+    seen: HashSet<(usize, usize, usize)>,
+}
+
+impl Out<'_> {
+    fn push(&mut self, rule: &Rule, hit: Hit, captures: &Captures<'_>) {
+        let Some(range) = hit.range.clone().or_else(|| captures.get("report").map(|n| n.byte_range())) else { return };
+        let rule_pos = self.registry.rules.iter().position(|r| r.id == rule.id).unwrap_or(usize::MAX);
+        if !self.seen.insert((rule_pos, range.start, range.end)) {
+            return;
+        }
+        let fill = |template: &str| fill(template, &hit, captures, self.cx);
+        let message_template = hit.variant.and_then(|v| rule.spec.variants.get(v)).unwrap_or(&rule.spec.message);
+        let mut labels: Vec<Label> = Vec::new();
+        for (name, node) in &captures.items {
+            if let Some(key) = name.strip_prefix("label.") {
+                if let Some(text) = rule.spec.labels.get(key) {
+                    labels.push(Label { range: node.byte_range(), message: fill(text) });
+                }
+            }
+        }
+        for (key, r) in &hit.labels {
+            if let Some(text) = rule.spec.labels.get(*key) {
+                labels.push(Label { range: r.clone(), message: fill(text) });
+            }
+        }
+        labels.retain(|l| l.range != range);
+        labels.sort_by_key(|l| (l.range.start, l.range.end));
+        labels.dedup_by(|a, b| a.range == b.range);
+        let fix = match (&hit.edits, &rule.spec.fix) {
+            (Some(edits), Some(spec)) => Some(Fix {
+                applicability: if hit.fix_display_only { crate::fix::Applicability::DisplayOnly } else { spec.applicability },
+                description: fill(&spec.description),
+                edits: edits.clone(),
+            }),
+            _ => None,
+        };
+        let lines = self.cx.lines();
+        self.findings.push(Finding {
+            rule: rule.id.clone(),
+            severity: rule.spec.severity,
+            path: self.path.to_path_buf(),
+            start: lines.line_col(self.source, range.start),
+            end: lines.line_col(self.source, range.end),
+            range,
+            message: fill(message_template),
+            label: fill(&rule.spec.label),
+            labels,
+            help: Some(fill(&rule.spec.help)).filter(|h| !h.is_empty()),
+            fix,
+            source: self.source.clone(),
+        });
+    }
+}
+
+/// Replaces `{name}` with the check's value or the capture's text (first line, shortened).
+fn fill(template: &str, hit: &Hit, captures: &Captures<'_>, cx: &FileCx<'_>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find('}');
+        let name = close.map(|c| &after[..c]);
+        let value = name.and_then(|n| {
+            hit.vars
+                .iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, v)| v.clone())
+                .or_else(|| captures.get(n).map(|node| shorten(cx.text(node))))
+        });
+        match (value, close) {
+            (Some(v), Some(c)) => {
+                out.push_str(&v);
+                rest = &after[c + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The first line of a code snippet, at most 60 characters.
+pub fn shorten(code: &str) -> String {
+    let first = code.lines().next().unwrap_or("").trim_end();
+    let multi = code.lines().nth(1).is_some();
+    let mut s: String = first.chars().take(60).collect();
+    if multi || first.chars().count() > 60 {
+        s.push('…');
+    }
+    s
+}

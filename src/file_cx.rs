@@ -1,0 +1,48 @@
+//! What a check sees of one file: its text, tree, language, JS context-manager model, and facts computed once on
+//! first use (imports, span scopes) and shared by every rule of the file.
+use std::cell::OnceCell;
+
+use tree_sitter::{Node, Tree};
+
+use crate::analysis::{js::JsFacts, python::PyFacts};
+use crate::jsmodel::JsModel;
+use crate::lang::Lang;
+use crate::position::LineIndex;
+
+pub struct FileCx<'a> {
+    pub source: &'a str,
+    pub tree: &'a Tree,
+    pub lang: Lang,
+    pub js_model: JsModel,
+    lines: OnceCell<LineIndex>,
+    js: OnceCell<JsFacts>,
+    py: OnceCell<PyFacts>,
+}
+
+impl<'a> FileCx<'a> {
+    pub fn new(source: &'a str, tree: &'a Tree, lang: Lang, js_model: JsModel) -> Self {
+        FileCx { source, tree, lang, js_model, lines: OnceCell::new(), js: OnceCell::new(), py: OnceCell::new() }
+    }
+
+    pub fn root(&self) -> Node<'a> {
+        self.tree.root_node()
+    }
+
+    pub fn text(&self, node: Node<'_>) -> &'a str {
+        crate::syntax::text(node, self.source)
+    }
+
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(self.source))
+    }
+
+    /// JavaScript/TypeScript facts of the file (imports, async functions, span scopes).
+    pub fn js(&self) -> &JsFacts {
+        self.js.get_or_init(|| JsFacts::collect(self.root(), self.source))
+    }
+
+    /// Python facts of the file (import aliases, bindings).
+    pub fn py(&self) -> &PyFacts {
+        self.py.get_or_init(|| PyFacts::collect(self.root(), self.source))
+    }
+}

@@ -1,0 +1,89 @@
+//! Suggested fixes: text edits with an applicability contract, and applying them to a source.
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+/// Whether a fix may be applied without review.
+///
+/// - `safe`: keeps the program's behaviour apart from the context it fixes; `--fix` may apply it.
+/// - `unsafe`: may change timing or exception flow; only applied when the user opts in.
+/// - `display-only`: shown in the help, never applied: it needs a decision only a person can make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+    DisplayOnly,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
+        }
+    }
+}
+
+/// Replace the bytes of `range` with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub replacement: String,
+}
+
+impl Edit {
+    pub fn insert(at: usize, text: impl Into<String>) -> Self {
+        Edit { range: at..at, replacement: text.into() }
+    }
+
+    pub fn replace(range: Range<usize>, text: impl Into<String>) -> Self {
+        Edit { range, replacement: text.into() }
+    }
+}
+
+/// A suggested fix: a description and non-overlapping edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    pub description: String,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    /// Applies the edits to `source`. Returns `None` when edits overlap or fall outside the text.
+    pub fn apply(&self, source: &str) -> Option<String> {
+        let mut edits: Vec<&Edit> = self.edits.iter().collect();
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        let mut out = String::with_capacity(source.len() + 64);
+        let mut at = 0;
+        for edit in edits {
+            if edit.range.start < at || edit.range.end > source.len() || edit.range.start > edit.range.end {
+                return None;
+            }
+            out.push_str(source.get(at..edit.range.start)?);
+            out.push_str(&edit.replacement);
+            at = edit.range.end;
+        }
+        out.push_str(source.get(at..)?);
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applies_sorted_edits_and_refuses_overlaps() {
+        let fix = Fix {
+            applicability: Applicability::Safe,
+            description: String::new(),
+            edits: vec![Edit::insert(6, "X"), Edit::replace(0..1, "b")],
+        };
+        assert_eq!(fix.apply("abcdef").as_deref(), Some("bbcdefX"));
+        let overlapping = Fix { edits: vec![Edit::replace(0..3, "x"), Edit::replace(2..4, "y")], ..fix };
+        assert_eq!(overlapping.apply("abcdef"), None);
+    }
+}

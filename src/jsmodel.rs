@@ -1,0 +1,161 @@
+//! The JavaScript context-manager model a file runs under, which decides whether callbacks keep the context:
+//! chosen by the user, or detected from the dependencies in the nearest `package.json`.
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::Deserialize;
+
+/// How the active context travels across async boundaries in the running program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum JsModel {
+    /// Node's AsyncLocalStorage (NodeSDK, sdk-trace-node, context-async-hooks): timers and promises keep it.
+    #[value(name = "async-local-storage")]
+    AsyncLocalStorage,
+    /// The browser's StackContextManager: only synchronous code keeps it.
+    Stack,
+    /// zone.js (context-zone): timers, promise callbacks and listeners keep it; native `await` does not.
+    Zone,
+    /// No context manager: nothing keeps it.
+    None,
+}
+
+impl JsModel {
+    pub fn name(self) -> &'static str {
+        match self {
+            JsModel::AsyncLocalStorage => "async-local-storage",
+            JsModel::Stack => "stack",
+            JsModel::Zone => "zone",
+            JsModel::None => "none",
+        }
+    }
+}
+
+/// The user's choice: a fixed model, or `auto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum JsModelChoice {
+    #[default]
+    Auto,
+    #[value(name = "async-local-storage")]
+    AsyncLocalStorage,
+    Stack,
+    Zone,
+    None,
+}
+
+impl JsModelChoice {
+    pub fn fixed(self) -> Option<JsModel> {
+        match self {
+            JsModelChoice::Auto => None,
+            JsModelChoice::AsyncLocalStorage => Some(JsModel::AsyncLocalStorage),
+            JsModelChoice::Stack => Some(JsModel::Stack),
+            JsModelChoice::Zone => Some(JsModel::Zone),
+            JsModelChoice::None => Some(JsModel::None),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct PackageJson {
+    #[serde(default)]
+    dependencies: HashMap<String, serde_json::Value>,
+    #[serde(default, rename = "devDependencies")]
+    dev_dependencies: HashMap<String, serde_json::Value>,
+}
+
+/// Picks the model from a package.json's dependency names, in the order rules.md gives.
+pub fn model_from_dependencies<'a>(names: impl IntoIterator<Item = &'a str> + Clone) -> Option<JsModel> {
+    let has = |wanted: &[&str]| names.clone().into_iter().any(|n| wanted.contains(&n));
+    if has(&["@opentelemetry/context-zone", "@opentelemetry/context-zone-peer-dep"]) {
+        Some(JsModel::Zone)
+    } else if has(&["@opentelemetry/sdk-trace-web"]) {
+        Some(JsModel::Stack)
+    } else if has(&[
+        "@opentelemetry/sdk-node",
+        "@opentelemetry/sdk-trace-node",
+        "@opentelemetry/context-async-hooks",
+        "@opentelemetry/auto-instrumentations-node",
+    ]) {
+        Some(JsModel::AsyncLocalStorage)
+    } else {
+        None
+    }
+}
+
+/// Resolves the model of each file, caching what each directory's nearest package.json says.
+pub struct JsModelResolver {
+    choice: JsModelChoice,
+    by_dir: Mutex<HashMap<PathBuf, JsModel>>,
+    notices: Mutex<Vec<String>>,
+}
+
+impl JsModelResolver {
+    pub fn new(choice: JsModelChoice) -> Self {
+        JsModelResolver { choice, by_dir: Mutex::new(HashMap::new()), notices: Mutex::new(Vec::new()) }
+    }
+
+    /// The model for a file at `path` (which need not exist: stdin buffers use their stated path).
+    pub fn model_for(&self, path: &Path) -> JsModel {
+        if let Some(fixed) = self.choice.fixed() {
+            return fixed;
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let dir = dir.canonicalize().unwrap_or(dir);
+        if let Some(model) = self.by_dir.lock().ok().and_then(|m| m.get(&dir).copied()) {
+            return model;
+        }
+        let model = self.detect(&dir);
+        if let Ok(mut cache) = self.by_dir.lock() {
+            cache.insert(dir, model);
+        }
+        model
+    }
+
+    /// Walks up from `dir` to the first package.json that names a known OpenTelemetry package.
+    fn detect(&self, dir: &Path) -> JsModel {
+        for ancestor in dir.ancestors() {
+            let manifest = ancestor.join("package.json");
+            let Ok(text) = std::fs::read_to_string(&manifest) else { continue };
+            match serde_json::from_str::<PackageJson>(&text) {
+                Ok(pkg) => {
+                    let names = pkg.dependencies.keys().chain(pkg.dev_dependencies.keys()).map(String::as_str);
+                    if let Some(model) = model_from_dependencies(names) {
+                        return model;
+                    }
+                    // The nearest package.json decides, even when it names no OpenTelemetry package.
+                    return JsModel::AsyncLocalStorage;
+                }
+                Err(e) => {
+                    if let Ok(mut n) = self.notices.lock() {
+                        let msg = format!("{}: not valid JSON ({e}); JS context manager detection looks further up", manifest.display());
+                        if !n.contains(&msg) {
+                            n.push(msg);
+                        }
+                    }
+                }
+            }
+        }
+        JsModel::AsyncLocalStorage
+    }
+
+    /// Problems met while reading package.json files, for the user.
+    pub fn take_notices(&self) -> Vec<String> {
+        self.notices.lock().map(|mut n| std::mem::take(&mut *n)).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dependency_order_follows_the_spec() {
+        assert_eq!(model_from_dependencies(["@opentelemetry/sdk-trace-web", "@opentelemetry/context-zone"]), Some(JsModel::Zone));
+        assert_eq!(model_from_dependencies(["@opentelemetry/sdk-trace-web", "@opentelemetry/sdk-trace-node"]), Some(JsModel::Stack));
+        assert_eq!(model_from_dependencies(["@opentelemetry/sdk-node"]), Some(JsModel::AsyncLocalStorage));
+        assert_eq!(model_from_dependencies(["express"]), None);
+    }
+}

@@ -1,0 +1,100 @@
+//! The languages ctxlint reads: file extensions, tree-sitter grammars and comment syntax, as one table.
+use std::{fmt, path::Path};
+
+/// A grammar ctxlint parses with. TypeScript and TSX are separate grammars of one family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Lang {
+    JavaScript,
+    TypeScript,
+    Tsx,
+    Python,
+    Rust,
+}
+
+/// Languages that share rules, semantics and comment syntax.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Family {
+    Js,
+    Python,
+    Rust,
+}
+
+struct LangInfo {
+    lang: Lang,
+    name: &'static str,
+    extensions: &'static [&'static str],
+    family: Family,
+}
+
+const TABLE: &[LangInfo] = &[
+    LangInfo { lang: Lang::JavaScript, name: "javascript", extensions: &["js", "mjs", "cjs", "jsx"], family: Family::Js },
+    LangInfo { lang: Lang::TypeScript, name: "typescript", extensions: &["ts", "mts", "cts"], family: Family::Js },
+    LangInfo { lang: Lang::Tsx, name: "tsx", extensions: &["tsx"], family: Family::Js },
+    LangInfo { lang: Lang::Python, name: "python", extensions: &["py", "pyi"], family: Family::Python },
+    LangInfo { lang: Lang::Rust, name: "rust", extensions: &["rs"], family: Family::Rust },
+];
+
+impl Lang {
+    pub const ALL: [Lang; 5] = [Lang::JavaScript, Lang::TypeScript, Lang::Tsx, Lang::Python, Lang::Rust];
+
+    fn info(self) -> &'static LangInfo {
+        TABLE.iter().find(|i| i.lang == self).expect("every Lang has a table row")
+    }
+
+    /// The name used in rule files and query folders (`javascript`, `typescript`, `tsx`, `python`, `rust`).
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    pub fn family(self) -> Family {
+        self.info().family
+    }
+
+    pub fn from_name(name: &str) -> Option<Lang> {
+        TABLE.iter().find(|i| i.name == name).map(|i| i.lang)
+    }
+
+    /// The language of a path, by its extension (case-sensitive, as compilers treat them).
+    pub fn from_path(path: &Path) -> Option<Lang> {
+        let ext = path.extension()?.to_str()?;
+        TABLE.iter().find(|i| i.extensions.contains(&ext)).map(|i| i.lang)
+    }
+
+    pub fn grammar(self) -> tree_sitter::Language {
+        match self {
+            Lang::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+            Lang::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            Lang::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+            Lang::Python => tree_sitter_python::LANGUAGE.into(),
+            Lang::Rust => tree_sitter_rust::LANGUAGE.into(),
+        }
+    }
+
+    /// Languages whose queries a language may borrow when it has none of its own: TypeScript's grammar is a
+    /// superset of JavaScript's, so a JavaScript query compiles against it.
+    pub fn query_fallbacks(self) -> &'static [Lang] {
+        match self {
+            Lang::TypeScript | Lang::Tsx => &[Lang::JavaScript],
+            _ => &[],
+        }
+    }
+
+    /// The comment node kinds of the grammar.
+    pub fn is_comment_kind(self, kind: &str) -> bool {
+        match self.family() {
+            Family::Js | Family::Python => kind == "comment",
+            Family::Rust => kind == "line_comment" || kind == "block_comment",
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Every extension ctxlint reads, for messages.
+pub fn known_extensions() -> Vec<&'static str> {
+    TABLE.iter().flat_map(|i| i.extensions.iter().copied()).collect()
+}

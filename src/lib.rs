@@ -1,0 +1,21 @@
+//! ctxlint: finds the code patterns that lose or leak the OpenTelemetry / `tracing` context at async boundaries.
+//!
+//! The pipeline runs one way: walk → detect language → read → parse → run rules → findings → sort → render.
+//! [`run::lint_paths`] and [`run::lint_text`] are the entry points for the CLI, editors and tests.
+pub mod analysis;
+pub mod checks;
+pub mod docs;
+pub mod engine;
+pub mod expectations;
+pub mod cli;
+pub mod file_cx;
+pub mod finding;
+pub mod fix;
+pub mod jsmodel;
+pub mod lang;
+pub mod output;
+pub mod position;
+pub mod registry;
+pub mod run;
+pub mod syntax;
+pub mod walk;

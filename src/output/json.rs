@@ -1,0 +1,133 @@
+//! JSON output, schema version 1: one document with every finding and a summary. Paths are relative to the working
+//! directory with `/` separators; lines and columns are 1-based (columns count Unicode scalar values); byte offsets
+//! are 0-based and end-exclusive.
+use serde::Serialize;
+
+use super::display_path;
+use crate::finding::Finding;
+use crate::position::LineIndex;
+use crate::run::Report;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    findings: Vec<JsonFinding<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    findings: usize,
+    errors: usize,
+    warnings: usize,
+    files_checked: usize,
+    files_skipped: usize,
+}
+
+#[derive(Serialize)]
+struct Position {
+    line: usize,
+    column: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'static str,
+    path: String,
+    start: Position,
+    end: Position,
+    start_byte: usize,
+    end_byte: usize,
+    message: &'a str,
+    label: &'a str,
+    help: Option<&'a str>,
+    labels: Vec<JsonLabel<'a>>,
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    message: &'a str,
+    start: Position,
+    end: Position,
+    start_byte: usize,
+    end_byte: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: &'static str,
+    description: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    start_byte: usize,
+    end_byte: usize,
+    replacement: &'a str,
+}
+
+fn position(lines: &LineIndex, source: &str, offset: usize) -> Position {
+    let lc = lines.line_col(source, offset);
+    Position { line: lc.line, column: lc.column }
+}
+
+fn finding(f: &Finding) -> JsonFinding<'_> {
+    let lines = LineIndex::new(&f.source);
+    JsonFinding {
+        rule: &f.rule,
+        severity: f.severity.as_str(),
+        path: display_path(&f.path),
+        start: Position { line: f.start.line, column: f.start.column },
+        end: Position { line: f.end.line, column: f.end.column },
+        start_byte: f.range.start,
+        end_byte: f.range.end,
+        message: &f.message,
+        label: &f.label,
+        help: f.help.as_deref(),
+        labels: f
+            .labels
+            .iter()
+            .map(|l| JsonLabel {
+                message: &l.message,
+                start: position(&lines, &f.source, l.range.start),
+                end: position(&lines, &f.source, l.range.end),
+                start_byte: l.range.start,
+                end_byte: l.range.end,
+            })
+            .collect(),
+        fix: f.fix.as_ref().map(|fix| JsonFix {
+            applicability: fix.applicability.as_str(),
+            description: &fix.description,
+            edits: fix.edits.iter().map(|e| JsonEdit { start_byte: e.range.start, end_byte: e.range.end, replacement: &e.replacement }).collect(),
+        }),
+    }
+}
+
+/// The whole report as a pretty-printed JSON document.
+pub fn render(report: &Report) -> String {
+    let doc = Document {
+        version: SCHEMA_VERSION,
+        tool: Tool { name: "ctxlint", version: env!("CARGO_PKG_VERSION") },
+        findings: report.findings.iter().map(finding).collect(),
+        summary: Summary {
+            findings: report.findings.len(),
+            errors: report.findings.iter().filter(|f| f.severity == crate::finding::Severity::Error).count(),
+            warnings: report.findings.iter().filter(|f| f.severity == crate::finding::Severity::Warning).count(),
+            files_checked: report.files_checked,
+            files_skipped: report.files_skipped,
+        },
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
+}

@@ -1,0 +1,58 @@
+//! The on-disk rule format: one TOML file per rule, deserialized strictly (unknown keys are errors).
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::finding::Severity;
+use crate::fix::Applicability;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleSpec {
+    /// `<lang>/<name>`, or a bare name for rules of every language; public API.
+    pub id: String,
+    /// Grammar names: `javascript`, `typescript`, `tsx`, `python`, `rust`.
+    pub languages: Vec<String>,
+    pub severity: Severity,
+    /// One line for `ctxlint rules` and SARIF's shortDescription.
+    pub summary: String,
+    /// The finding's message; `{placeholders}` are query captures or values the check provides.
+    pub message: String,
+    /// Text of the primary label under the flagged code.
+    pub label: String,
+    /// Shown as `help:`; may use placeholders.
+    pub help: String,
+    /// The named Rust check in `src/checks/` that decides each match.
+    pub check: String,
+    /// Literal tokens of which at least one must be in a file for the rule to possibly match (prefilter).
+    #[serde(default)]
+    pub tokens: Vec<String>,
+    /// Texts of the secondary labels: `@label.<name>` captures and labels the check adds.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// Alternative messages the check may choose by name (e.g. per JS context-manager model).
+    #[serde(default)]
+    pub variants: BTreeMap<String, String>,
+    /// The suggested fix, for rules that have one.
+    #[serde(default)]
+    pub fix: Option<FixSpec>,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FixSpec {
+    pub applicability: Applicability,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Docs {
+    pub what: String,
+    pub why: String,
+    pub bad: String,
+    pub good: String,
+    pub fix_safety: String,
+    pub known_problems: String,
+}

@@ -1,0 +1,138 @@
+//! Small, allocation-free helpers over tree-sitter nodes: text, ancestors, and a non-recursive pre-order walk.
+use tree_sitter::{Node, TreeCursor};
+
+/// The source text of a node (empty if the range is not valid UTF-8, which cannot happen for `&str` sources).
+pub fn text<'s>(node: Node<'_>, source: &'s str) -> &'s str {
+    source.get(node.byte_range()).unwrap_or("")
+}
+
+/// The node's ancestors, nearest first.
+pub fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    std::iter::successors(node.parent(), |n| n.parent())
+}
+
+/// The root of the tree a node belongs to.
+pub fn root(node: Node<'_>) -> Node<'_> {
+    ancestors(node).last().unwrap_or(node)
+}
+
+/// The named children of a node.
+pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    (0..node.named_child_count()).filter_map(move |i| node.named_child(i))
+}
+
+/// True when `inner` lies inside `outer` (or is it).
+pub fn contains(outer: Node<'_>, inner: Node<'_>) -> bool {
+    outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()
+}
+
+/// Unwraps parentheses around an expression (`(a)` → `a`).
+pub fn unparen(mut node: Node<'_>) -> Node<'_> {
+    while matches!(node.kind(), "parenthesized_expression") {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+/// A pre-order walk of a subtree that never recurses, so deeply nested input cannot overflow the stack.
+/// Call [`Preorder::skip_children`] after receiving a node to not descend into it.
+pub struct Preorder<'t> {
+    cursor: TreeCursor<'t>,
+    root_id: usize,
+    started: bool,
+    done: bool,
+    skip: bool,
+}
+
+impl<'t> Preorder<'t> {
+    pub fn new(root: Node<'t>) -> Self {
+        Preorder { cursor: root.walk(), root_id: root.id(), started: false, done: false, skip: false }
+    }
+
+    /// Do not descend into the node returned last.
+    pub fn skip_children(&mut self) {
+        self.skip = true;
+    }
+}
+
+impl<'t> Iterator for Preorder<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        if self.done {
+            return None;
+        }
+        if !self.started {
+            self.started = true;
+            return Some(self.cursor.node());
+        }
+        let skip = std::mem::take(&mut self.skip);
+        if !skip && self.cursor.goto_first_child() {
+            return Some(self.cursor.node());
+        }
+        loop {
+            if self.cursor.node().id() == self.root_id {
+                self.done = true;
+                return None;
+            }
+            if self.cursor.goto_next_sibling() {
+                return Some(self.cursor.node());
+            }
+            if !self.cursor.goto_parent() {
+                self.done = true;
+                return None;
+            }
+        }
+    }
+}
+
+/// Every named descendant of `root` (itself included) for which `pred` holds, not descending into nodes for which
+/// `stop` holds (those are still tested themselves unless they are the root).
+pub fn find_all<'t>(root: Node<'t>, mut stop: impl FnMut(Node<'t>) -> bool, mut pred: impl FnMut(Node<'t>) -> bool) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut walk = Preorder::new(root);
+    while let Some(node) = walk.next() {
+        if node.id() != root.id() && stop(node) {
+            walk.skip_children();
+            continue;
+        }
+        if node.is_named() && pred(node) {
+            out.push(node);
+        }
+    }
+    out
+}
+
+/// The first named descendant (pre-order) for which `pred` holds, not descending where `stop` holds.
+pub fn find_first<'t>(root: Node<'t>, mut stop: impl FnMut(Node<'t>) -> bool, mut pred: impl FnMut(Node<'t>) -> bool) -> Option<Node<'t>> {
+    let mut walk = Preorder::new(root);
+    while let Some(node) = walk.next() {
+        if node.id() != root.id() && stop(node) {
+            walk.skip_children();
+            continue;
+        }
+        if node.is_named() && pred(node) {
+            return Some(node);
+        }
+    }
+    None
+}
+
+/// The statement-level indentation (leading spaces/tabs) of the line that holds `offset`.
+pub fn line_indent(source: &str, offset: usize) -> &str {
+    let start = source[..offset.min(source.len())].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let rest = &source[start..];
+    let len = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    &rest[..len]
+}
+
+/// The line ending the file mostly uses (`\r\n` if its first line ending is one).
+pub fn line_ending(source: &str) -> &'static str {
+    match source.find('\n') {
+        Some(i) if i > 0 && source.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
