@@ -118,7 +118,10 @@ impl PyFacts {
                 let name = node.named_child(0).filter(|n| n.kind() == "identifier");
                 let ty = node.child_by_field_name("type");
                 if let (Some(name), Some(ty)) = (name, ty) {
-                    if let Some(q) = self.resolve(ty.named_child(0).unwrap_or(ty), source) {
+                    let ty = ty.named_child(0).unwrap_or(ty);
+                    let local = syntax::text(ty, source);
+                    let q = self.resolve(ty, source).or_else(|| self.classes.contains_key(local).then(|| format!("local:{local}")));
+                    if let Some(q) = q {
                         self.constructed.insert(syntax::text(name, source).to_string(), q);
                     }
                 }

@@ -10,7 +10,7 @@ use crate::syntax::{self, unparen};
 
 pub static CHECK: CheckDef = CheckDef {
     name: "js-unbound-timer",
-    captures: &["timer", "callback"],
+    captures: &["timer"],
     vars: &["model"],
     variants: &["bind-after-await"],
     labels: &["scope", "use", "await"],
@@ -23,9 +23,8 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
     if !matches!(cx.js_model, JsModel::Stack | JsModel::None) {
         return Vec::new();
     }
-    let (Some(call), Some(timer), Some(callback)) = (caps.get("report"), caps.get("timer"), caps.get("callback")) else {
-        return Vec::new();
-    };
+    let (Some(call), Some(timer)) = (caps.get("report"), caps.get("timer")) else { return Vec::new() };
+    let Some(callback) = arguments(call).into_iter().next() else { return Vec::new() };
     let source = cx.source;
     let facts = cx.js();
     let callee = call.child_by_field_name("function").unwrap_or(timer);

@@ -192,7 +192,10 @@ fn wrap_rest_in_try(cx: &FileCx<'_>, stmt: Node<'_>, token: &str, detach: &str, 
     let mut rest: Vec<Node<'_>> = Vec::new();
     let mut next = stmt.next_named_sibling();
     while let Some(n) = next {
-        rest.push(n);
+        // a comment that trails the attach on its own line stays there
+        if !(n.kind() == "comment" && n.start_position().row == stmt.end_position().row) {
+            rest.push(n);
+        }
         next = n.next_named_sibling();
     }
     while rest.last().is_some_and(|n| n.kind() == "comment") {
@@ -223,6 +226,10 @@ fn wrap_rest_in_try(cx: &FileCx<'_>, stmt: Node<'_>, token: &str, detach: &str, 
             return None;
         }
         if n.kind() == "call" && syntax::text(n, source).contains("detach(") && positional_arg(n, 0).is_some_and(|a| syntax::text(a, source) == token) {
+            return None;
+        }
+        // the token handed to someone else, who may detach it: a finally would detach it twice
+        if n.kind() == "identifier" && syntax::text(n, source) == token {
             return None;
         }
     }

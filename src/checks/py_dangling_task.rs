@@ -19,6 +19,7 @@ pub static CHECK: CheckDef = CheckDef {
 };
 
 const TASK_FUNCTIONS: &[&str] = &["asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task", "asyncio.tasks.ensure_future"];
+const EVENT_LOOPS: &[&str] = &["asyncio.AbstractEventLoop", "asyncio.BaseEventLoop", "asyncio.events.AbstractEventLoop", "asyncio.base_events.BaseEventLoop"];
 const TASK_GROUPS: &[&str] = &["asyncio.TaskGroup", "asyncio.taskgroups.TaskGroup"];
 
 fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
@@ -65,8 +66,12 @@ fn creates_task(py: &PyFacts, func: Node<'_>, method: &str, source: &str) -> boo
         return false;
     }
     let Some(receiver) = func.child_by_field_name("object") else { return false };
-    if py.constructed_from(receiver, source).is_some_and(|q| TASK_GROUPS.contains(&q)) {
-        return false;
+    // a receiver whose type the file shows must be an event loop
+    if let Some(q) = py.constructed_from(receiver, source) {
+        return match q.strip_prefix("local:") {
+            Some(class) => py.class_extends(class, EVENT_LOOPS),
+            None => !TASK_GROUPS.contains(&q) && (q.starts_with("asyncio.") || q.starts_with("uvloop.")),
+        };
     }
     let text = syntax::text(receiver, source);
     let last = text.rsplit('.').next().unwrap_or(text).trim_start_matches('_').to_ascii_lowercase();

@@ -294,6 +294,10 @@ fn subclass_runs_without_context(cx: &FileCx<'_>, class: &str) -> bool {
 /// `Thread(target=contextvars.copy_context().run, args=(fn,))`; one fresh copy per call, also in loops.
 fn fix_edits(cx: &FileCx<'_>, call: Node<'_>, callable: Node<'_>, shape: Shape) -> Option<Vec<Edit>> {
     let source = cx.source;
+    // `stale_ctx.run`: the right context must be chosen by a person
+    if callable.kind() == "attribute" && callable.child_by_field_name("attribute").is_some_and(|a| syntax::text(a, source) == "run") {
+        return None;
+    }
     let (copy, import) = copy_context_for_fix(cx);
     let mut edits = match shape {
         Shape::Prepend => vec![Edit::insert(callable.start_byte(), format!("{copy}().run, "))],

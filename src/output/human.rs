@@ -81,18 +81,11 @@ fn span(range: &std::ops::Range<usize>) -> SourceSpan {
     SourceSpan::new(range.start.into(), range.end.saturating_sub(range.start))
 }
 
-/// The help text with the fix shown as code.
-pub fn help_text(finding: &Finding) -> Option<String> {
-    let mut help = finding.help.clone().unwrap_or_default();
-    if let Some(fix) = &finding.fix {
-        if let Some(preview) = fix_preview(&finding.source, fix) {
-            if !help.is_empty() {
-                help.push('\n');
-            }
-            help.push_str(&format!("suggested fix ({}): {}\n{preview}", fix.applicability.as_str(), fix.description));
-        }
-    }
-    (!help.is_empty()).then_some(help)
+/// The suggested fix as code, printed under the frame (not wrapped, so the code stays readable).
+pub fn fix_block(finding: &Finding) -> Option<String> {
+    let fix = finding.fix.as_ref()?;
+    let preview = fix_preview(&finding.source, fix)?;
+    Some(format!("  fix ({}): {}\n{preview}\n", fix.applicability.as_str(), fix.description))
 }
 
 /// The lines a fix changes, as `-`/`+` lines (at most 12 of each).
@@ -110,19 +103,19 @@ pub fn fix_preview(source: &str, fix: &Fix) -> Option<String> {
     let cap = 12;
     for (i, l) in old.lines().enumerate() {
         if i == cap {
-            out.push_str("  - …\n");
+            out.push_str("    - …\n");
             break;
         }
-        out.push_str(&format!("  - {}\n", l.trim_end_matches('\r')));
+        out.push_str(&format!("    - {}\n", l.trim_end_matches('\r')));
     }
     for (i, l) in new.lines().enumerate() {
         if i == cap {
-            out.push_str("  + …\n");
+            out.push_str("    + …\n");
             break;
         }
-        out.push_str(&format!("  + {}\n", l.trim_end_matches('\r')));
+        out.push_str(&format!("    + {}\n", l.trim_end_matches('\r')));
     }
-    Some(out.trim_end().to_string())
+    Some(out.trim_end_matches('\n').to_string())
 }
 
 /// Renders one finding as a code frame.
@@ -131,14 +124,17 @@ pub fn render_finding(finding: &Finding, style: Style) -> String {
     let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false).with_context_lines(1);
     let rendered = Rendered {
         finding,
-        source: NamedSource::new(format!("{}:{}:{}", display_path(&finding.path), finding.start.line, finding.start.column), SharedSource(finding.source.clone()))
-            .with_language(""),
-        help: help_text(finding),
+        source: NamedSource::new(display_path(&finding.path), SharedSource(finding.source.clone())),
+        help: finding.help.clone(),
     };
     let mut out = String::new();
     if handler.render_report(&mut out, &rendered).is_err() {
         out = format!("{}:{}:{}: {} {}\n", display_path(&finding.path), finding.start.line, finding.start.column, finding.rule, finding.message);
     }
+    if let Some(block) = fix_block(finding) {
+        out.push_str(&block);
+    }
+    out.push('\n');
     out
 }
 

@@ -1,0 +1,70 @@
+//! Runs every fixture under tests/fixtures through the linter and compares the findings with the inline
+//! `expect: <rule-id>` comments: a missing or an extra finding fails, with its file and line.
+use std::path::{Path, PathBuf};
+
+use ctxlint::expectations;
+use ctxlint::lang::Lang;
+use ctxlint::run::{lint_paths, RunOptions};
+
+fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).expect("fixture dir").map(|e| e.expect("entry").path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            fixture_files(&path, out);
+        } else if Lang::from_path(&path).is_some() && !path.to_string_lossy().contains(".fixed.") {
+            out.push(path);
+        }
+    }
+}
+
+/// (line, rule) pairs: expected vs. found.
+fn compare(path: &Path, options: &RunOptions) -> Vec<String> {
+    let source = std::fs::read_to_string(path).expect("fixture is UTF-8");
+    let lang = Lang::from_path(path).expect("known language");
+    let expected = expectations::parse(lang, &source).expect("expectations parse");
+    let report = lint_paths(&[path.to_path_buf()], options).expect("rules load");
+    assert!(report.errors.is_empty(), "{}: {:?}", path.display(), report.errors);
+    let mut found: Vec<(usize, String)> = report.findings.iter().map(|f| (f.start.line, f.rule.to_string())).collect();
+    found.sort();
+    let mut problems = Vec::new();
+    for e in &expected {
+        if !found.contains(e) {
+            problems.push(format!("{}:{}: missing {}", path.display(), e.0, e.1));
+        }
+    }
+    for f in &found {
+        if !expected.contains(f) {
+            let msg = report.findings.iter().find(|x| x.start.line == f.0 && *x.rule == *f.1).map(|x| x.message.clone()).unwrap_or_default();
+            problems.push(format!("{}:{}: noisy {} ({msg})", path.display(), f.0, f.1));
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_fixture_matches_its_inline_expectations() {
+    let mut files = Vec::new();
+    fixture_files(Path::new("tests/fixtures"), &mut files);
+    assert!(files.len() >= 3, "fixtures not found: {}", files.len());
+    let options = RunOptions::default();
+    let problems: Vec<String> = files.iter().flat_map(|f| compare(f, &options)).collect();
+    assert!(problems.is_empty(), "{} fixture problem(s):\n{}", problems.len(), problems.join("\n"));
+}
+
+/// Expectations are counted so that a rule cannot lose its cases silently: each core rule keeps at least 8
+/// positive cases in bad fixtures and 8 negative shapes in good fixtures (counted as statements there).
+#[test]
+fn every_core_rule_has_enough_positive_cases() {
+    let mut files = Vec::new();
+    fixture_files(Path::new("tests/fixtures"), &mut files);
+    for rule in ["js/unbound-timer", "js/floating-promise", "py/executor-without-context", "py/attach-without-detach", "py/dangling-task"] {
+        let mut count = 0;
+        for f in &files {
+            let source = std::fs::read_to_string(f).expect("utf-8");
+            let lang = Lang::from_path(f).expect("lang");
+            count += expectations::parse(lang, &source).expect("parse").iter().filter(|(_, r)| r == rule).count();
+        }
+        assert!(count >= 8, "{rule} has only {count} positive fixture cases");
+    }
+}
