@@ -80,7 +80,12 @@ pub fn lint_source(
             v.insert(p)
         }
     };
-    let tree = parser.parse(source.as_bytes(), None).ok_or(EngineError::NoTree)?;
+    // A UTF-8 byte order mark is not code: parse it as three spaces so that every byte offset stays the same.
+    let tree = match source.strip_prefix('\u{feff}') {
+        Some(rest) => parser.parse(format!("   {rest}").as_bytes(), None),
+        None => parser.parse(source.as_bytes(), None),
+    }
+    .ok_or(EngineError::NoTree)?;
     let Some(matcher) = registry.matcher(lang) else { return Ok(Vec::new()) };
     let cx = FileCx::new(&source, &tree, lang, js_model);
     let enabled = |rule: &Rule| options.enabled.as_ref().is_none_or(|set| set.contains(&*rule.id));

@@ -98,3 +98,47 @@ impl fmt::Display for Lang {
 pub fn known_extensions() -> Vec<&'static str> {
     TABLE.iter().flat_map(|i| i.extensions.iter().copied()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// tree-sitter ABI mismatches only show at run time, in `set_language`: load every grammar.
+    #[test]
+    fn every_grammar_loads_and_parses() {
+        let samples = [
+            (Lang::JavaScript, "const a = () => 1;"),
+            (Lang::TypeScript, "const a: number = 1;"),
+            (Lang::Tsx, "const a = <div>{1}</div>;"),
+            (Lang::Python, "def f():\n    return 1\n"),
+            (Lang::Rust, "fn main() { let a = 1; }"),
+        ];
+        for (lang, code) in samples {
+            let mut parser = tree_sitter::Parser::new();
+            parser.set_language(&lang.grammar()).unwrap_or_else(|e| panic!("{lang}: {e}"));
+            let tree = parser.parse(code, None).expect("a tree");
+            assert!(!tree.root_node().has_error(), "{lang} sample has a parse error");
+        }
+    }
+
+    #[test]
+    fn extensions_map_to_languages() {
+        for (file, lang) in [
+            ("a.js", Lang::JavaScript),
+            ("a.mjs", Lang::JavaScript),
+            ("a.cjs", Lang::JavaScript),
+            ("a.jsx", Lang::JavaScript),
+            ("a.ts", Lang::TypeScript),
+            ("a.mts", Lang::TypeScript),
+            ("a.cts", Lang::TypeScript),
+            ("a.tsx", Lang::Tsx),
+            ("a.py", Lang::Python),
+            ("a.pyi", Lang::Python),
+            ("a.rs", Lang::Rust),
+        ] {
+            assert_eq!(Lang::from_path(Path::new(file)), Some(lang), "{file}");
+        }
+        assert_eq!(Lang::from_path(Path::new("a.txt")), None);
+        assert_eq!(Lang::from_path(Path::new("Makefile")), None);
+    }
+}

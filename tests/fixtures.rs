@@ -46,7 +46,7 @@ fn compare(path: &Path, options: &RunOptions) -> Vec<String> {
 fn every_fixture_matches_its_inline_expectations() {
     let mut files = Vec::new();
     fixture_files(Path::new("tests/fixtures"), &mut files);
-    assert!(files.len() >= 3, "fixtures not found: {}", files.len());
+    assert!(files.len() >= 20, "fixtures not found: {}", files.len());
     let options = RunOptions::default();
     let problems: Vec<String> = files.iter().flat_map(|f| compare(f, &options)).collect();
     assert!(problems.is_empty(), "{} fixture problem(s):\n{}", problems.len(), problems.join("\n"));
@@ -67,4 +67,36 @@ fn every_core_rule_has_enough_positive_cases() {
         }
         assert!(count >= 8, "{rule} has only {count} positive fixture cases");
     }
+}
+
+/// Skipping files and rules by their trigger words must never cost a finding.
+#[test]
+fn the_prefilter_never_changes_the_findings() {
+    let with = RunOptions::default();
+    let mut without = RunOptions::default();
+    without.engine.prefilter = false;
+    let key = |o: &RunOptions| {
+        let r = lint_paths(&[PathBuf::from("tests/fixtures")], o).expect("rules load");
+        r.findings.iter().map(|f| format!("{}:{}:{}:{}", f.path.display(), f.start.line, f.start.column, f.rule)).collect::<Vec<_>>()
+    };
+    let a = key(&with);
+    assert!(a.len() > 40, "only {} findings", a.len());
+    assert_eq!(a, key(&without));
+}
+
+#[test]
+fn a_byte_order_mark_keeps_positions_and_parses_cleanly() {
+    let text = "\u{feff}import asyncio\n\n\nasync def f():\n    asyncio.create_task(g())\n";
+    let findings = ctxlint::run::lint_text(Path::new("x.py"), text, &RunOptions::default()).expect("lints");
+    assert_eq!(findings.len(), 1, "{:?}", findings.iter().map(|f| &f.rule).collect::<Vec<_>>());
+    assert_eq!((findings[0].start.line, findings[0].start.column), (5, 5));
+    assert_eq!(&text[findings[0].range.clone()], "asyncio.create_task");
+}
+
+#[test]
+fn crlf_line_endings_keep_lines_and_columns() {
+    let text = "import asyncio\r\n\r\nasync def f():\r\n    asyncio.create_task(g())\r\n";
+    let findings = ctxlint::run::lint_text(Path::new("x.py"), text, &RunOptions::default()).expect("lints");
+    assert_eq!(findings.len(), 1);
+    assert_eq!((findings[0].start.line, findings[0].start.column), (4, 5));
 }

@@ -82,7 +82,7 @@ impl Registry {
 
         for (path, contents) in files.iter().filter(|(p, _)| p.starts_with("rules/")) {
             let spec: RuleSpec = toml::from_str(contents).map_err(|e| {
-                let line = e.span().map(|s| contents[..s.start.min(contents.len())].lines().count().max(1));
+                let line = e.span().map(|s| contents[..s.start.min(contents.len())].matches('\n').count() + 1);
                 err(path, line, e.message().to_string())
             })?;
             let check = checks::find(&spec.check).ok_or_else(|| {

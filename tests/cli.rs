@@ -1,0 +1,291 @@
+//! Runs the built `ctxlint` binary: exit codes, ordering, ignore files, colour, pipes, rule docs.
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn ctxlint() -> Command {
+    let mut cmd = Command::cargo_bin("ctxlint").expect("binary built");
+    cmd.env_remove("NO_COLOR").env("COLUMNS", "100");
+    cmd
+}
+
+const BAD_PY: &str = "import asyncio\n\n\nasync def handle():\n    asyncio.create_task(work())\n";
+const GOOD_PY: &str = "import asyncio\n\n\nasync def handle():\n    await asyncio.create_task(work())\n";
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    fs::write(path, text).expect("write");
+}
+
+#[test]
+fn exit_0_when_clean_and_1_with_findings() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "good.py", GOOD_PY);
+    ctxlint().arg(dir.path()).assert().code(0).stdout(predicate::str::contains("All checks passed: 1 file checked"));
+    write(dir.path(), "bad.py", BAD_PY);
+    ctxlint()
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("py/dangling-task"))
+        .stdout(predicate::str::contains("Found 1 problem (0 errors, 1 warning): 2 files checked"));
+}
+
+#[test]
+fn default_path_is_the_working_directory() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "bad.py", BAD_PY);
+    ctxlint().current_dir(dir.path()).assert().code(1).stdout(predicate::str::contains("bad.py:5:5"));
+}
+
+#[test]
+fn exit_2_for_a_missing_path_with_a_one_line_error_and_the_rest_still_linted() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "bad.py", BAD_PY);
+    let out = ctxlint().arg(dir.path().join("nope")).arg(dir.path()).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("nope: no such file or directory"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("py/dangling-task"));
+}
+
+#[test]
+fn exit_2_for_usage_errors_without_a_backtrace() {
+    ctxlint().arg("--format=xml").assert().code(2).stderr(predicate::str::contains("invalid value 'xml'")).stderr(predicate::str::contains("panicked").not());
+    ctxlint().arg("--no-such-flag").assert().code(2);
+    ctxlint().arg("--js-context-manager=browser").assert().code(2);
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    ctxlint().arg("--help").assert().code(0).stdout(predicate::str::contains("Exit codes"));
+    ctxlint().arg("--version").assert().code(0).stdout(predicate::str::contains("ctxlint"));
+}
+
+#[test]
+fn output_is_sorted_by_path_line_column_and_identical_across_runs() {
+    let dir = TempDir::new().expect("tmp");
+    for name in ["b.py", "a.py", "c/z.py", "c/a.py"] {
+        write(dir.path(), name, &format!("{BAD_PY}    asyncio.ensure_future(work())\n"));
+    }
+    let run = || {
+        let out = ctxlint().args(["--format", "json", "--threads", "2"]).arg(dir.path()).output().expect("runs");
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let first = run();
+    for _ in 0..5 {
+        assert_eq!(run(), first, "output changed between runs");
+    }
+    let doc: serde_json::Value = serde_json::from_str(&first).expect("json");
+    let keys: Vec<(String, u64)> = doc["findings"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| (f["path"].as_str().expect("path").to_string(), f["start"]["line"].as_u64().expect("line")))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    assert_eq!(keys.len(), 8);
+    assert!(keys[0].0.ends_with("a.py") && keys[2].0.ends_with("b.py") && keys[4].0.ends_with("c/a.py"), "{keys:?}");
+}
+
+#[test]
+fn ignore_files_and_hidden_directories_are_respected() {
+    let dir = TempDir::new().expect("tmp");
+    for name in ["keep.py", "gen/skip.py", "vendor/skip.py", "local/skip.py", ".hidden/skip.py", "build_out/skip.py"] {
+        write(dir.path(), name, BAD_PY);
+    }
+    write(dir.path(), ".gitignore", "gen/\n");
+    write(dir.path(), ".ignore", "vendor/\n");
+    write(dir.path(), ".ctxlintignore", "local/\nbuild_*/\n");
+    let out = ctxlint().args(["--format", "json"]).arg(dir.path()).output().expect("runs");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let paths: Vec<&str> = doc["findings"].as_array().expect("array").iter().map(|f| f["path"].as_str().expect("path")).collect();
+    assert_eq!(paths.len(), 1, "{paths:?}");
+    assert!(paths[0].ends_with("keep.py"));
+    assert_eq!(doc["summary"]["files_checked"], 1);
+}
+
+#[test]
+fn an_explicit_file_is_linted_even_if_ignored_and_unknown_extensions_get_a_notice() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "gen/skip.py", BAD_PY);
+    write(dir.path(), ".gitignore", "gen/\n");
+    write(dir.path(), "notes.txt", "hello");
+    ctxlint()
+        .arg(dir.path().join("gen/skip.py"))
+        .arg(dir.path().join("notes.txt"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("notes.txt: skipped, not a file ctxlint reads"))
+        .stdout(predicate::str::contains("py/dangling-task"));
+}
+
+#[test]
+fn files_with_other_extensions_are_skipped_silently_while_walking() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "README.md", "# hi");
+    write(dir.path(), "data.json", "{}");
+    write(dir.path(), "ok.py", GOOD_PY);
+    ctxlint().arg(dir.path()).assert().code(0).stderr(predicate::str::is_empty()).stdout(predicate::str::contains("1 file checked"));
+}
+
+#[test]
+fn colour_follows_the_flag() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "bad.py", BAD_PY);
+    let always = ctxlint().args(["--color", "always"]).arg(dir.path()).output().expect("runs");
+    assert!(String::from_utf8_lossy(&always.stdout).contains("\x1b["));
+    let never = ctxlint().args(["--color", "never"]).arg(dir.path()).output().expect("runs");
+    assert!(!String::from_utf8_lossy(&never.stdout).contains('\x1b'));
+    // not a terminal: no colour under `auto`
+    let auto = ctxlint().arg(dir.path()).output().expect("runs");
+    assert!(!String::from_utf8_lossy(&auto.stdout).contains('\x1b'));
+}
+
+/// Under a real terminal (util-linux `script` gives one), `auto` colours unless NO_COLOR is set.
+#[test]
+fn no_color_is_honoured_on_a_terminal() {
+    if StdCommand::new("script").arg("--version").output().is_err() {
+        panic!("this test needs util-linux `script` to fake a terminal");
+    }
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "bad.py", BAD_PY);
+    let bin = assert_cmd::cargo::cargo_bin("ctxlint");
+    let run = |no_color: Option<&str>| {
+        let mut cmd = StdCommand::new("script");
+        cmd.args(["-qec", &format!("{} {}", bin.display(), dir.path().display()), "/dev/null"]);
+        cmd.env_remove("NO_COLOR");
+        if let Some(v) = no_color {
+            cmd.env("NO_COLOR", v);
+        }
+        String::from_utf8_lossy(&cmd.output().expect("script runs").stdout).into_owned()
+    };
+    assert!(run(None).contains("\x1b["), "a terminal gets colour");
+    assert!(!run(Some("1")).contains("\x1b["), "NO_COLOR=1 removes it");
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let dir = TempDir::new().expect("tmp");
+    for i in 0..200 {
+        write(dir.path(), &format!("f{i:03}.py"), BAD_PY);
+    }
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("ctxlint"))
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).expect("some output");
+    drop(stdout); // like `| head -c 64`
+    let status = child.wait().expect("exits");
+    let mut stderr = String::new();
+    child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("stderr");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_eq!(status.code(), Some(1));
+}
+
+#[test]
+fn rules_lists_every_rule_and_rule_prints_its_docs() {
+    ctxlint()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("js/unbound-timer"))
+        .stdout(predicate::str::contains("py/dangling-task"))
+        .stdout(predicate::str::contains("parse-error"));
+    let out = ctxlint().args(["rule", "py/attach-without-detach"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&out.stdout);
+    for section in ["## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety", "## Known problems"] {
+        assert!(page.contains(section), "missing {section}");
+    }
+}
+
+#[test]
+fn an_unknown_rule_id_is_an_error_with_suggestions() {
+    ctxlint()
+        .args(["rule", "unbound-timer"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown rule `unbound-timer`"))
+        .stderr(predicate::str::contains("did you mean js/unbound-timer?"));
+}
+
+#[test]
+fn the_check_subcommand_is_the_default_command_spelled_out() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "bad.py", BAD_PY);
+    ctxlint().arg("check").arg(dir.path()).assert().code(1).stdout(predicate::str::contains("py/dangling-task"));
+}
+
+const TIMER_JS: &str = "import { trace } from '@opentelemetry/api';\nconst tracer = trace.getTracer('x');\ntracer.startActiveSpan('a', (s) => {\n  setTimeout(() => tracer.startSpan('b').end(), 1);\n  s.end();\n});\n";
+
+#[test]
+fn the_js_context_manager_comes_from_package_json_or_the_flag() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "web/package.json", r#"{"dependencies": {"@opentelemetry/sdk-trace-web": "2"}}"#);
+    write(dir.path(), "web/src/app.js", TIMER_JS);
+    write(dir.path(), "node/package.json", r#"{"dependencies": {"@opentelemetry/sdk-node": "0.205"}}"#);
+    write(dir.path(), "node/src/app.js", TIMER_JS);
+    let out = ctxlint().args(["--format", "json"]).arg(dir.path()).output().expect("runs");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let paths: Vec<&str> = doc["findings"].as_array().expect("array").iter().map(|f| f["path"].as_str().expect("path")).collect();
+    assert_eq!(paths.len(), 1);
+    assert!(paths[0].ends_with("web/src/app.js"));
+    // the flag overrides detection both ways
+    let out = ctxlint().args(["--format", "json", "--js-context-manager", "stack"]).arg(dir.path()).output().expect("runs");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["summary"]["findings"], 2);
+    ctxlint().args(["--js-context-manager", "async-local-storage"]).arg(dir.path()).assert().code(0);
+}
+
+#[test]
+fn an_invalid_package_json_gets_a_notice_and_detection_goes_on() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "package.json", r#"{"dependencies": {"@opentelemetry/sdk-trace-web": "2"}}"#);
+    write(dir.path(), "pkg/package.json", "{ not json");
+    write(dir.path(), "pkg/app.js", TIMER_JS);
+    ctxlint().arg(dir.path()).assert().code(1).stderr(predicate::str::contains("not valid JSON")).stdout(predicate::str::contains("js/unbound-timer"));
+}
+
+#[test]
+fn json_output_has_the_versioned_schema() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "bad.py", BAD_PY);
+    let out = ctxlint().args(["--output-format", "json"]).arg("bad.py").current_dir(dir.path()).output().expect("runs");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["version"], 1);
+    let f = &doc["findings"][0];
+    assert_eq!(f["rule"], "py/dangling-task");
+    assert_eq!(f["path"], "bad.py");
+    assert_eq!(f["start"]["line"], 5);
+    assert_eq!(f["start"]["column"], 5);
+    assert_eq!(f["end"]["line"], 5);
+    assert!(f["message"].as_str().is_some_and(|m| m.contains("weak reference")));
+    assert!(f["help"].is_string());
+    assert_eq!(f["fix"]["applicability"], "display-only");
+    assert_eq!(doc["summary"]["files_checked"], 1);
+}
+
+#[test]
+fn a_broken_file_is_reported_and_still_linted() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "broken.py", &format!("{BAD_PY}\ndef broken(:\n    pass\n"));
+    let out = ctxlint().args(["--format", "json"]).arg(dir.path()).output().expect("runs");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let rules: Vec<&str> = doc["findings"].as_array().expect("array").iter().map(|f| f["rule"].as_str().expect("rule")).collect();
+    assert_eq!(rules, ["py/dangling-task", "parse-error"]);
+}
