@@ -39,11 +39,8 @@ fn main() -> ExitCode {
                 let node = cursor.node();
                 let field = cursor.field_name().map(|f| format!("{f}: ")).unwrap_or_default();
                 if node.is_named() {
-                    let text = if node.child_count() == 0 {
-                        format!(" {:?}", node.utf8_text(&source).unwrap_or(""))
-                    } else {
-                        String::new()
-                    };
+                    let text =
+                        if node.child_count() == 0 { format!(" {:?}", node.utf8_text(&source).unwrap_or("")) } else { String::new() };
                     println!("{:indent$}{field}{} [{}]{text}", "", node.kind(), node.start_position().row + 1, indent = depth * 2);
                 }
                 if cursor.goto_first_child() {

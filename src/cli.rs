@@ -14,7 +14,13 @@ use crate::run::{self, RunOptions};
 
 /// ctxlint finds the code that loses or leaks the OpenTelemetry / tracing context at async boundaries.
 #[derive(Debug, Parser)]
-#[command(name = "ctxlint", version, about, args_conflicts_with_subcommands = true, after_help = "Exit codes: 0 no findings, 1 findings, 2 usage error, missing path, unreadable file or internal error.")]
+#[command(
+    name = "ctxlint",
+    version,
+    about,
+    args_conflicts_with_subcommands = true,
+    after_help = "Exit codes: 0 no findings, 1 findings, 2 usage error, missing path, unreadable file or internal error."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

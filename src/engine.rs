@@ -103,7 +103,9 @@ pub fn lint_source(
     let active: Vec<bool> = registry
         .rules
         .iter()
-        .map(|r| enabled(r) && (!options.prefilter || r.spec.tokens.is_empty() || r.spec.tokens.iter().any(|t| source.contains(t.as_str()))))
+        .map(|r| {
+            enabled(r) && (!options.prefilter || r.spec.tokens.is_empty() || r.spec.tokens.iter().any(|t| source.contains(t.as_str())))
+        })
         .collect();
     if let Some(query) = &matcher.query {
         if matcher.query_rules.iter().any(|&r| active[r]) {
@@ -196,11 +198,7 @@ fn fill(template: &str, hit: &Hit, captures: &Captures<'_>, cx: &FileCx<'_>) -> 
         let close = after.find('}');
         let name = close.map(|c| &after[..c]);
         let value = name.and_then(|n| {
-            hit.vars
-                .iter()
-                .find(|(k, _)| *k == n)
-                .map(|(_, v)| v.clone())
-                .or_else(|| captures.get(n).map(|node| shorten(cx.text(node))))
+            hit.vars.iter().find(|(k, _)| *k == n).map(|(_, v)| v.clone()).or_else(|| captures.get(n).map(|node| shorten(cx.text(node))))
         });
         match (value, close) {
             (Some(v), Some(c)) => {

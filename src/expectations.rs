@@ -13,8 +13,8 @@ pub fn parse(lang: Lang, source: &str) -> Result<Vec<(usize, String)>, String> {
     let tree = parser.parse(source, None).ok_or("no tree")?;
     let lines: Vec<&str> = source.split('\n').collect();
     let mut out = Vec::new();
-    let mut walk = Preorder::new(tree.root_node());
-    while let Some(node) = walk.next() {
+    let walk = Preorder::new(tree.root_node());
+    for node in walk {
         if !lang.is_comment_kind(node.kind()) {
             continue;
         }

@@ -4,10 +4,10 @@
 //! [`run::lint_paths`] and [`run::lint_text`] are the entry points for the CLI, editors and tests.
 pub mod analysis;
 pub mod checks;
+pub mod cli;
 pub mod docs;
 pub mod engine;
 pub mod expectations;
-pub mod cli;
 pub mod file_cx;
 pub mod finding;
 pub mod fix;

@@ -83,7 +83,8 @@ pub fn lint_text(path: &Path, text: &str, options: &RunOptions) -> Result<Vec<Fi
     let resolver = JsModelResolver::new(options.js_model);
     let model = resolver.model_for(path);
     let mut ws = Workspace::default();
-    let mut findings = engine::lint_source(registry, &mut ws, &options.engine, path, lang, Arc::from(text), model).map_err(|e| e.to_string())?;
+    let mut findings =
+        engine::lint_source(registry, &mut ws, &options.engine, path, lang, Arc::from(text), model).map_err(|e| e.to_string())?;
     sort(&mut findings);
     Ok(findings)
 }
@@ -92,7 +93,14 @@ fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
-fn lint_file(registry: &registry::Registry, ws: &mut Workspace, options: &RunOptions, resolver: &JsModelResolver, path: &Path, lang: Lang) -> FileOutcome {
+fn lint_file(
+    registry: &registry::Registry,
+    ws: &mut Workspace,
+    options: &RunOptions,
+    resolver: &JsModelResolver,
+    path: &Path,
+    lang: Lang,
+) -> FileOutcome {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return FileOutcome::Failed(format!("{}: {}", path.display(), walk::describe_io(&e))),

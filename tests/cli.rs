@@ -58,7 +58,12 @@ fn exit_2_for_a_missing_path_with_a_one_line_error_and_the_rest_still_linted() {
 
 #[test]
 fn exit_2_for_usage_errors_without_a_backtrace() {
-    ctxlint().arg("--format=xml").assert().code(2).stderr(predicate::str::contains("invalid value 'xml'")).stderr(predicate::str::contains("panicked").not());
+    ctxlint()
+        .arg("--format=xml")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid value 'xml'"))
+        .stderr(predicate::str::contains("panicked").not());
     ctxlint().arg("--no-such-flag").assert().code(2);
     ctxlint().arg("--js-context-manager=browser").assert().code(2);
 }
@@ -258,7 +263,12 @@ fn an_invalid_package_json_gets_a_notice_and_detection_goes_on() {
     write(dir.path(), "package.json", r#"{"dependencies": {"@opentelemetry/sdk-trace-web": "2"}}"#);
     write(dir.path(), "pkg/package.json", "{ not json");
     write(dir.path(), "pkg/app.js", TIMER_JS);
-    ctxlint().arg(dir.path()).assert().code(1).stderr(predicate::str::contains("not valid JSON")).stdout(predicate::str::contains("js/unbound-timer"));
+    ctxlint()
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not valid JSON"))
+        .stdout(predicate::str::contains("js/unbound-timer"));
 }
 
 #[test]

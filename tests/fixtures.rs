@@ -35,7 +35,8 @@ fn compare(path: &Path, options: &RunOptions) -> Vec<String> {
     }
     for f in &found {
         if !expected.contains(f) {
-            let msg = report.findings.iter().find(|x| x.start.line == f.0 && *x.rule == *f.1).map(|x| x.message.clone()).unwrap_or_default();
+            let msg =
+                report.findings.iter().find(|x| x.start.line == f.0 && *x.rule == *f.1).map(|x| x.message.clone()).unwrap_or_default();
             problems.push(format!("{}:{}: noisy {} ({msg})", path.display(), f.0, f.1));
         }
     }

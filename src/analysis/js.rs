@@ -55,7 +55,16 @@ const FUNCTION_KINDS: &[&str] = &[
 const ROUTE_METHODS: &[&str] = &["get", "post", "put", "delete", "del", "patch", "all", "head", "options", "use", "route"];
 const NEST_DECORATORS: &[&str] = &["Get", "Post", "Put", "Delete", "Patch", "All", "Head", "Options", "MessagePattern", "EventPattern"];
 const OTEL_API: &[&str] = &["@opentelemetry/api"];
-const PROMISE_MODULES: &[&str] = &["fs/promises", "node:fs/promises", "timers/promises", "node:timers/promises", "dns/promises", "node:dns/promises", "stream/promises", "node:stream/promises"];
+const PROMISE_MODULES: &[&str] = &[
+    "fs/promises",
+    "node:fs/promises",
+    "timers/promises",
+    "node:timers/promises",
+    "dns/promises",
+    "node:dns/promises",
+    "stream/promises",
+    "node:stream/promises",
+];
 
 pub fn is_function(node: Node<'_>) -> bool {
     FUNCTION_KINDS.contains(&node.kind())
@@ -64,7 +73,10 @@ pub fn is_function(node: Node<'_>) -> bool {
 /// True for the function and every kind that opens its own `this`/async body.
 pub fn is_async(node: Node<'_>) -> bool {
     let mut cursor = node.walk();
-    let found = node.children(&mut cursor).take_while(|c| c.kind() != "formal_parameters" && c.kind() != "statement_block").any(|c| c.kind() == "async");
+    let found = node
+        .children(&mut cursor)
+        .take_while(|c| c.kind() != "formal_parameters" && c.kind() != "statement_block")
+        .any(|c| c.kind() == "async");
     found
 }
 
@@ -182,15 +194,20 @@ impl JsFacts {
             prologue_end: 0,
         };
         let mut calls = Vec::new();
-        let mut walk = Preorder::new(root);
-        while let Some(node) = walk.next() {
+        let walk = Preorder::new(root);
+        for node in walk {
             match node.kind() {
                 "import_statement" => f.import_statement(node, source),
                 "export_statement" => f.is_esm = true,
                 "variable_declarator" => f.variable_declarator(node, source),
                 "assignment_expression" => f.assignment(node, source),
                 "public_field_definition" | "field_definition" => f.field(node, source),
-                "function_declaration" | "generator_function_declaration" | "method_definition" | "arrow_function" | "function_expression" | "function" => {
+                "function_declaration"
+                | "generator_function_declaration"
+                | "method_definition"
+                | "arrow_function"
+                | "function_expression"
+                | "function" => {
                     if let Some(name) = function_name(node, source) {
                         f.functions.entry(name.to_string()).or_insert_with(|| node.byte_range());
                         if is_async(node) {
@@ -533,7 +550,10 @@ pub fn unwrap_bind_this<'t>(node: Node<'t>, source: &str) -> Node<'t> {
     if node.kind() == "call_expression" && callee_name(node, source) == Some("bind") {
         if let Some(obj) = callee_object(node) {
             let obj = unparen(obj);
-            if is_function(obj) || obj.kind() == "identifier" || (obj.kind() == "member_expression" && syntax::text(obj, source).starts_with("this.")) {
+            if is_function(obj)
+                || obj.kind() == "identifier"
+                || (obj.kind() == "member_expression" && syntax::text(obj, source).starts_with("this."))
+            {
                 let args = arguments(node);
                 if args.len() <= 1 && args.first().is_none_or(|a| a.kind() == "this") {
                     return obj;
@@ -593,5 +613,8 @@ fn prologue_end(root: Node<'_>, source: &str) -> usize {
 /// Any `await` in the function's own body that ends before `offset`.
 pub fn await_before<'t>(func: Node<'t>, offset: usize) -> Option<Node<'t>> {
     let body = func.child_by_field_name("body")?;
-    syntax::find_first(body, is_function, |n| (n.kind() == "await_expression" || n.kind() == "for_in_statement" && n.child(0).is_some_and(|c| c.kind() == "await")) && n.end_byte() <= offset)
+    syntax::find_first(body, is_function, |n| {
+        (n.kind() == "await_expression" || n.kind() == "for_in_statement" && n.child(0).is_some_and(|c| c.kind() == "await"))
+            && n.end_byte() <= offset
+    })
 }

@@ -23,8 +23,8 @@ impl PyFacts {
     pub fn collect(root: Node<'_>, source: &str) -> PyFacts {
         let mut f = PyFacts { imports: HashMap::new(), constructed: HashMap::new(), classes: HashMap::new(), import_insert_at: 0 };
         let mut bindings = Vec::new();
-        let mut walk = Preorder::new(root);
-        while let Some(node) = walk.next() {
+        let walk = Preorder::new(root);
+        for node in walk {
             match node.kind() {
                 "import_statement" => f.import(node, source),
                 "import_from_statement" => f.import_from(node, source),
@@ -94,7 +94,9 @@ impl PyFacts {
     fn binding(&mut self, node: Node<'_>, source: &str) {
         let (target, value) = match node.kind() {
             "assignment" => {
-                let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right").or_else(|| node.child_by_field_name("type"))) else {
+                let (Some(left), Some(right)) =
+                    (node.child_by_field_name("left"), node.child_by_field_name("right").or_else(|| node.child_by_field_name("type")))
+                else {
                     return;
                 };
                 // `x: T = C()`: prefer the value, fall back to the annotation

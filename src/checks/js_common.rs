@@ -54,7 +54,8 @@ fn find_use<'t>(facts: &JsFacts, func: Node<'t>, source: &str, depth: usize, vis
     }
     for callee in callees {
         let callee = unparen(callee);
-        let local = callee.kind() == "identifier" || (callee.kind() == "member_expression" && syntax::text(callee, source).starts_with("this."));
+        let local =
+            callee.kind() == "identifier" || (callee.kind() == "member_expression" && syntax::text(callee, source).starts_with("this."));
         if !local {
             continue;
         }
@@ -70,7 +71,9 @@ fn find_use<'t>(facts: &JsFacts, func: Node<'t>, source: &str, depth: usize, vis
 /// Is `expr` a `context.active()` call (possibly inside `trace.setSpan(context.active(), ..)`).
 pub fn reads_active(facts: &JsFacts, expr: Node<'_>, source: &str) -> bool {
     syntax::find_first(expr, is_function, |n| {
-        n.kind() == "call_expression" && callee_name(n, source) == Some("active") && callee_object(n).is_some_and(|o| facts.is_context_api(o, source))
+        n.kind() == "call_expression"
+            && callee_name(n, source) == Some("active")
+            && callee_object(n).is_some_and(|o| facts.is_context_api(o, source))
     })
     .is_some()
 }
@@ -115,13 +118,20 @@ fn sorted_first(names: &HashSet<String>) -> Option<String> {
 
 /// Does the file declare `name` itself (a parameter, variable, function or class)?
 fn declares_name(root: Node<'_>, name: &str, source: &str) -> bool {
-    let mut walk = Preorder::new(root);
-    while let Some(node) = walk.next() {
+    let walk = Preorder::new(root);
+    for node in walk {
         if node.kind() == "identifier" && syntax::text(node, source) == name {
             let parent = node.parent().map(|p| p.kind()).unwrap_or("");
             if matches!(
                 parent,
-                "formal_parameters" | "required_parameter" | "optional_parameter" | "variable_declarator" | "function_declaration" | "class_declaration" | "shorthand_property_identifier_pattern" | "assignment_pattern"
+                "formal_parameters"
+                    | "required_parameter"
+                    | "optional_parameter"
+                    | "variable_declarator"
+                    | "function_declaration"
+                    | "class_declaration"
+                    | "shorthand_property_identifier_pattern"
+                    | "assignment_pattern"
             ) {
                 return true;
             }

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use super::{CheckDef, CheckFn, Captures, Hit};
+use super::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::js::{arguments, callee_name, callee_object, enclosing_function, is_async, is_function, JsFacts};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
@@ -35,7 +35,10 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
         "call_expression" => expr.child_by_field_name("function").map_or("", |f| cx.text(f)),
         _ => "new Promise",
     };
-    let mut hit = Hit::at(head(expr, source)).var("call", format!("{}(…)", crate::engine::shorten(callee).trim_end_matches('…'))).var("model", cx.js_model.name()).label("scope", scope.node);
+    let mut hit = Hit::at(head(expr, source))
+        .var("call", format!("{}(…)", crate::engine::shorten(callee).trim_end_matches('…')))
+        .var("model", cx.js_model.name())
+        .label("scope", scope.node);
     if cx.js_model == JsModel::Stack {
         hit = hit.variant("stack");
     }

@@ -1,7 +1,7 @@
 //! `js/unbound-timer`: a timer or microtask callback scheduled in a span scope that starts a span or reads the active
 //! context, under a context manager (`stack`, `none`) that does not carry the context into it.
 use super::js_common::{context_api_for_fix, implicit_context_use, reads_active};
-use super::{CheckDef, CheckFn, Captures, Hit};
+use super::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::js::{arguments, await_before, callee_name, callee_object, enclosing_function};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
@@ -62,7 +62,11 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
     let inner = if callback.kind() == "call_expression" && callee_name(callback, source) == Some("bind") {
         let args = arguments(callback);
         match (args.len(), callee_object(callback)) {
-            (1, Some(obj)) if cx.text(obj).contains("AsyncResource") || facts.is_als(obj, source) || cx.text(obj) == "AsyncLocalStorage" => args[0],
+            (1, Some(obj))
+                if cx.text(obj).contains("AsyncResource") || facts.is_als(obj, source) || cx.text(obj) == "AsyncLocalStorage" =>
+            {
+                args[0]
+            }
             _ => callback,
         }
     } else {
@@ -71,7 +75,10 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
     let Some(body) = facts.callback_body(inner, source) else { return Vec::new() };
     let Some(use_site) = implicit_context_use(facts, body, source) else { return Vec::new() };
 
-    let mut hit = Hit::at(callee.byte_range()).var("model", model_var).label("scope", scope.node).label("use", use_site.child_by_field_name("function").unwrap_or(use_site));
+    let mut hit = Hit::at(callee.byte_range())
+        .var("model", model_var)
+        .label("scope", scope.node)
+        .label("use", use_site.child_by_field_name("function").unwrap_or(use_site));
     if let Some((ctx, import)) = context_api_for_fix(cx) {
         let wrapped = format!("{ctx}.bind({ctx}.active(), {})", syntax::text(callback, source));
         let mut edits = vec![Edit::replace(callback.byte_range(), wrapped)];

@@ -3,14 +3,8 @@ use super::{CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::syntax::Preorder;
 
-pub static CHECK: CheckDef = CheckDef {
-    name: "parse-error",
-    captures: &[],
-    vars: &["what"],
-    variants: &[],
-    labels: &[],
-    run: CheckFn::File(run),
-};
+pub static CHECK: CheckDef =
+    CheckDef { name: "parse-error", captures: &[], vars: &["what"], variants: &[], labels: &[], run: CheckFn::File(run) };
 
 fn run(cx: &FileCx<'_>) -> Vec<Hit> {
     let root = cx.root();

@@ -4,7 +4,7 @@
 //! that returns its token are fine.
 use tree_sitter::Node;
 
-use super::{CheckDef, CheckFn, Captures, Hit};
+use super::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::python::{enclosing_function, enclosing_scope, positional_arg, PyFacts};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
@@ -48,7 +48,8 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
         "argument_list" | "list" | "tuple" | "set" => {
             let collected = parent.kind() != "argument_list"
                 || parent.parent().and_then(|c| c.child_by_field_name("function")).is_some_and(|f| {
-                    f.kind() == "attribute" && f.child_by_field_name("attribute").is_some_and(|a| COLLECT.contains(&syntax::text(a, source)))
+                    f.kind() == "attribute"
+                        && f.child_by_field_name("attribute").is_some_and(|a| COLLECT.contains(&syntax::text(a, source)))
                 });
             if collected {
                 vec![Hit::at(at).var("token", "the token").variant("collected")]
@@ -78,7 +79,9 @@ fn assigned(cx: &FileCx<'_>, py: &PyFacts, call: Node<'_>, callee: Node<'_>, ass
         return Vec::new();
     }
     let enclosing_try = ancestors(stmt).take_while(|a| a.id() != scope.id()).any(|a| {
-        a.kind() == "try_statement" && a.child_by_field_name("body").is_some_and(|b| contains(b, stmt)) && finally_detaches(py, a, token, source).is_some()
+        a.kind() == "try_statement"
+            && a.child_by_field_name("body").is_some_and(|b| contains(b, stmt))
+            && finally_detaches(py, a, token, source).is_some()
     });
     if enclosing_try {
         return Vec::new();
@@ -124,14 +127,25 @@ fn is_context_manager_shape(cx: &FileCx<'_>, call: Node<'_>) -> bool {
         let m = if m.kind() == "decorated_definition" { m.child_by_field_name("definition").unwrap_or(m) } else { m };
         m.kind() == "function_definition"
             && m.child_by_field_name("name").is_some_and(|n| EXIT.contains(&syntax::text(n, source)))
-            && syntax::find_first(m, |_| false, |n| n.kind() == "call" && n.child_by_field_name("function").is_some_and(|f| syntax::text(f, source).ends_with("detach"))).is_some()
+            && syntax::find_first(
+                m,
+                |_| false,
+                |n| n.kind() == "call" && n.child_by_field_name("function").is_some_and(|f| syntax::text(f, source).ends_with("detach")),
+            )
+            .is_some()
     })
 }
 
 fn returns_token(scope: Node<'_>, token: &str, source: &str) -> bool {
-    syntax::find_first(scope, |n| n.kind() == "function_definition", |n| {
-        n.kind() == "return_statement" && n.named_child(0).is_some_and(|v| syntax::text(v, source) == token || syntax::text(v, source).contains(&format!("{token},")))
-    })
+    syntax::find_first(
+        scope,
+        |n| n.kind() == "function_definition",
+        |n| {
+            n.kind() == "return_statement"
+                && n.named_child(0)
+                    .is_some_and(|v| syntax::text(v, source) == token || syntax::text(v, source).contains(&format!("{token},")))
+        },
+    )
     .is_some()
 }
 
@@ -154,14 +168,18 @@ fn finally_detaches<'t>(py: &PyFacts, try_stmt: Node<'t>, token: &str, source: &
 
 fn is_detach(py: &PyFacts, call: Node<'_>, source: &str) -> bool {
     call.kind() == "call"
-        && call.child_by_field_name("function").is_some_and(|f| {
-            py.resolves_to(f, source, &["opentelemetry.context.detach"]) || syntax::text(f, source).ends_with("detach")
-        })
+        && call
+            .child_by_field_name("function")
+            .is_some_and(|f| py.resolves_to(f, source, &["opentelemetry.context.detach"]) || syntax::text(f, source).ends_with("detach"))
 }
 
 /// Every `detach(token)` below `root`, in order.
 fn detach_calls<'t>(py: &PyFacts, root: Node<'t>, token: &str, source: &str) -> Vec<Node<'t>> {
-    syntax::find_all(root, |_| false, |n| is_detach(py, n, source) && positional_arg(n, 0).is_some_and(|a| syntax::text(a, source) == token))
+    syntax::find_all(
+        root,
+        |_| false,
+        |n| is_detach(py, n, source) && positional_arg(n, 0).is_some_and(|a| syntax::text(a, source) == token),
+    )
 }
 
 /// How to call detach, named like the attach (`context.attach` → `context.detach`), when that name is imported.
@@ -225,7 +243,10 @@ fn wrap_rest_in_try(cx: &FileCx<'_>, stmt: Node<'_>, token: &str, detach: &str, 
         if n.kind() == "string" && n.start_position().row != n.end_position().row {
             return None;
         }
-        if n.kind() == "call" && syntax::text(n, source).contains("detach(") && positional_arg(n, 0).is_some_and(|a| syntax::text(a, source) == token) {
+        if n.kind() == "call"
+            && syntax::text(n, source).contains("detach(")
+            && positional_arg(n, 0).is_some_and(|a| syntax::text(a, source) == token)
+        {
             return None;
         }
         // the token handed to someone else, who may detach it: a finally would detach it twice
@@ -259,7 +280,18 @@ fn indent_unit<'s>(cx: &FileCx<'s>, stmt: Node<'_>, indent: &'s str) -> &'static
     if indent.contains('\t') {
         return "\t";
     }
-    let outer = ancestors(stmt).find(|a| matches!(a.kind(), "function_definition" | "class_definition" | "if_statement" | "for_statement" | "while_statement" | "with_statement" | "try_statement"));
+    let outer = ancestors(stmt).find(|a| {
+        matches!(
+            a.kind(),
+            "function_definition"
+                | "class_definition"
+                | "if_statement"
+                | "for_statement"
+                | "while_statement"
+                | "with_statement"
+                | "try_statement"
+        )
+    });
     let outer_len = outer.map_or(0, |o| syntax::line_indent(cx.source, o.start_byte()).len());
     match indent.len().saturating_sub(outer_len) {
         2 => "  ",

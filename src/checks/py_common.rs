@@ -10,15 +10,24 @@ use crate::syntax::{self, ancestors, contains};
 pub fn is_copy_context_call(py: &PyFacts, node: Node<'_>, source: &str) -> bool {
     node.kind() == "call"
         && node.child_by_field_name("function").is_some_and(|f| {
-            py.resolves_to(f, source, &["contextvars.copy_context"]) || matches!(syntax::text(f, source), "copy_context" | "contextvars.copy_context")
+            py.resolves_to(f, source, &["contextvars.copy_context"])
+                || matches!(syntax::text(f, source), "copy_context" | "contextvars.copy_context")
         })
 }
 
 /// Loops between `node` and `scope` (nearest first): `for`, `while`, and comprehensions.
 pub fn enclosing_loops<'t>(node: Node<'t>, scope: Node<'t>) -> impl Iterator<Item = Node<'t>> {
-    ancestors(node)
-        .take_while(move |a| a.id() != scope.id())
-        .filter(|a| matches!(a.kind(), "for_statement" | "while_statement" | "list_comprehension" | "set_comprehension" | "dictionary_comprehension" | "generator_expression"))
+    ancestors(node).take_while(move |a| a.id() != scope.id()).filter(|a| {
+        matches!(
+            a.kind(),
+            "for_statement"
+                | "while_statement"
+                | "list_comprehension"
+                | "set_comprehension"
+                | "dictionary_comprehension"
+                | "generator_expression"
+        )
+    })
 }
 
 /// Is `node` inside a loop (below `scope`) that does not also contain `other`.

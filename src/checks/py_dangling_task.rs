@@ -3,7 +3,7 @@
 //! `TaskGroup.create_task` is fine: the group holds its tasks.
 use tree_sitter::Node;
 
-use super::{CheckDef, CheckFn, Captures, Hit};
+use super::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::python::{enclosing_scope, PyFacts};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
@@ -18,8 +18,10 @@ pub static CHECK: CheckDef = CheckDef {
     run: CheckFn::Match(run),
 };
 
-const TASK_FUNCTIONS: &[&str] = &["asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task", "asyncio.tasks.ensure_future"];
-const EVENT_LOOPS: &[&str] = &["asyncio.AbstractEventLoop", "asyncio.BaseEventLoop", "asyncio.events.AbstractEventLoop", "asyncio.base_events.BaseEventLoop"];
+const TASK_FUNCTIONS: &[&str] =
+    &["asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task", "asyncio.tasks.ensure_future"];
+const EVENT_LOOPS: &[&str] =
+    &["asyncio.AbstractEventLoop", "asyncio.BaseEventLoop", "asyncio.events.AbstractEventLoop", "asyncio.base_events.BaseEventLoop"];
 const TASK_GROUPS: &[&str] = &["asyncio.TaskGroup", "asyncio.taskgroups.TaskGroup"];
 
 fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
@@ -86,8 +88,8 @@ fn is_read_later(scope: Node<'_>, assignment: Node<'_>, name: &str, source: &str
         .last()
         .map(|l| l.start_byte());
     let from = loop_start.unwrap_or(assignment.end_byte());
-    let mut walk = Preorder::new(scope);
-    while let Some(n) = walk.next() {
+    let walk = Preorder::new(scope);
+    for n in walk {
         if n.kind() != "identifier" || syntax::text(n, source) != name || contains(assignment, n) {
             continue;
         }
@@ -98,7 +100,8 @@ fn is_read_later(scope: Node<'_>, assignment: Node<'_>, name: &str, source: &str
         if n.start_byte() < from {
             continue;
         }
-        let rebinding = n.parent().is_some_and(|p| p.kind() == "assignment" && p.child_by_field_name("left").is_some_and(|l| l.id() == n.id()));
+        let rebinding =
+            n.parent().is_some_and(|p| p.kind() == "assignment" && p.child_by_field_name("left").is_some_and(|l| l.id() == n.id()));
         if !rebinding {
             return true;
         }

@@ -5,7 +5,7 @@
 use tree_sitter::Node;
 
 use super::py_common::{copy_context_for_fix, in_loop_without, is_copy_context_call};
-use super::{CheckDef, CheckFn, Captures, Hit};
+use super::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::python::{enclosing_function, keyword_arg, positional_arg, PyFacts};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
@@ -88,8 +88,10 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
         }
     } else {
         let local = cx.text(func);
-        let is_thread = py.resolves_to(func, source, &["threading.Thread"]) || (py.classes.contains_key(local) && py.class_extends(local, &["threading.Thread"]));
-        let is_timer = py.resolves_to(func, source, &["threading.Timer"]) || (py.classes.contains_key(local) && py.class_extends(local, &["threading.Timer"]));
+        let is_thread = py.resolves_to(func, source, &["threading.Thread"])
+            || (py.classes.contains_key(local) && py.class_extends(local, &["threading.Thread"]));
+        let is_timer = py.resolves_to(func, source, &["threading.Timer"])
+            || (py.classes.contains_key(local) && py.class_extends(local, &["threading.Timer"]));
         if is_timer {
             (positional_arg(call, 1).or_else(|| keyword_arg(call, "function", source)), Shape::ThreadTarget, "Timer")
         } else if is_thread {
@@ -173,11 +175,15 @@ fn is_thread_future(py: &PyFacts, receiver: Node<'_>, call: Node<'_>, source: &s
     }
     let name = syntax::text(receiver, source);
     let Some(func) = enclosing_function(call) else { return false };
-    syntax::find_first(func, |_| false, |n| {
-        n.kind() == "assignment"
-            && n.child_by_field_name("left").is_some_and(|l| syntax::text(l, source) == name)
-            && n.child_by_field_name("right").is_some_and(is_submit)
-    })
+    syntax::find_first(
+        func,
+        |_| false,
+        |n| {
+            n.kind() == "assignment"
+                && n.child_by_field_name("left").is_some_and(|l| syntax::text(l, source) == name)
+                && n.child_by_field_name("right").is_some_and(is_submit)
+        },
+    )
     .is_some()
 }
 
@@ -196,7 +202,9 @@ fn classify<'t>(cx: &FileCx<'_>, callable: Node<'t>, call: Node<'t>, many: bool)
         "call" => {
             // functools.partial(ctx.run, fn, ...)
             let f = callable.child_by_field_name("function");
-            let is_partial = f.is_some_and(|f| py.resolves_to(f, source, &["functools.partial"]) || matches!(syntax::text(f, source), "partial" | "functools.partial"));
+            let is_partial = f.is_some_and(|f| {
+                py.resolves_to(f, source, &["functools.partial"]) || matches!(syntax::text(f, source), "partial" | "functools.partial")
+            });
             match (is_partial, positional_arg(callable, 0)) {
                 (true, Some(inner)) => classify(cx, inner, call, many),
                 _ => Carry::No,
@@ -212,12 +220,16 @@ fn classify<'t>(cx: &FileCx<'_>, callable: Node<'t>, call: Node<'t>, many: bool)
             }
             let name = syntax::text(obj, source);
             let Some(func) = enclosing_function(call) else { return Carry::Yes };
-            let assign = syntax::find_first(func, |_| false, |n| {
-                n.kind() == "assignment"
-                    && n.child_by_field_name("left").is_some_and(|l| syntax::text(l, source) == name)
-                    && n.child_by_field_name("right").is_some_and(|r| is_copy_context_call(py, r, source))
-                    && n.start_byte() < call.start_byte()
-            });
+            let assign = syntax::find_first(
+                func,
+                |_| false,
+                |n| {
+                    n.kind() == "assignment"
+                        && n.child_by_field_name("left").is_some_and(|l| syntax::text(l, source) == name)
+                        && n.child_by_field_name("right").is_some_and(|r| is_copy_context_call(py, r, source))
+                        && n.start_byte() < call.start_byte()
+                },
+            );
             let Some(assign) = assign else {
                 // a context captured at module level (startup) is not the caller's
                 let module_level = syntax::named_children(cx.root()).any(|s| {
@@ -241,10 +253,16 @@ fn classify<'t>(cx: &FileCx<'_>, callable: Node<'t>, call: Node<'t>, many: bool)
             if let Some(copy) = syntax::find_first(body, |_| false, |n| is_copy_context_call(py, n, source)) {
                 return Carry::CopyInside(copy);
             }
-            let runs_ctx = syntax::find_first(body, |_| false, |n| {
-                n.kind() == "call"
-                    && n.child_by_field_name("function").is_some_and(|f| f.kind() == "attribute" && f.child_by_field_name("attribute").is_some_and(|a| syntax::text(a, source) == "run"))
-            });
+            let runs_ctx = syntax::find_first(
+                body,
+                |_| false,
+                |n| {
+                    n.kind() == "call"
+                        && n.child_by_field_name("function").is_some_and(|f| {
+                            f.kind() == "attribute" && f.child_by_field_name("attribute").is_some_and(|a| syntax::text(a, source) == "run")
+                        })
+                },
+            );
             if runs_ctx.is_some() {
                 Carry::Yes
             } else {
@@ -257,12 +275,15 @@ fn classify<'t>(cx: &FileCx<'_>, callable: Node<'t>, call: Node<'t>, many: bool)
 
 /// Another hand-off before `call` in the function that passes the same `ctx.run` (and is not awaited at once).
 fn earlier_handoff_with(func: Node<'_>, call: Node<'_>, run_text: &str, source: &str) -> bool {
-    let mut walk = Preorder::new(func);
-    while let Some(n) = walk.next() {
+    let walk = Preorder::new(func);
+    for n in walk {
         if n.start_byte() >= call.start_byte() {
             break;
         }
-        if n.kind() == "attribute" && syntax::text(n, source) == run_text && n.parent().is_some_and(|p| matches!(p.kind(), "argument_list" | "keyword_argument")) {
+        if n.kind() == "attribute"
+            && syntax::text(n, source) == run_text
+            && n.parent().is_some_and(|p| matches!(p.kind(), "argument_list" | "keyword_argument"))
+        {
             let outer = n.parent().and_then(|p| if p.kind() == "keyword_argument" { p.parent() } else { Some(p) }).and_then(|a| a.parent());
             let awaited = outer.and_then(|c| c.parent()).is_some_and(|p| p.kind() == "await");
             if !awaited {
@@ -277,9 +298,11 @@ fn earlier_handoff_with(func: Node<'_>, call: Node<'_>, run_text: &str, source: 
 fn subclass_runs_without_context(cx: &FileCx<'_>, class: &str) -> bool {
     let source = cx.source;
     let py = cx.py();
-    let Some(def) = syntax::find_first(cx.root(), |_| false, |n| {
-        n.kind() == "class_definition" && n.child_by_field_name("name").is_some_and(|c| syntax::text(c, source) == class)
-    }) else {
+    let Some(def) = syntax::find_first(
+        cx.root(),
+        |_| false,
+        |n| n.kind() == "class_definition" && n.child_by_field_name("name").is_some_and(|c| syntax::text(c, source) == class),
+    ) else {
         return false;
     };
     let Some(body) = def.child_by_field_name("body") else { return false };

@@ -3,7 +3,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, NamedSource, SourceCode, SourceSpan, SpanContents};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, NamedSource, SourceCode, SourceSpan, SpanContents,
+};
 
 use super::display_path;
 use crate::finding::{Finding, Severity};
@@ -129,7 +131,14 @@ pub fn render_finding(finding: &Finding, style: Style) -> String {
     };
     let mut out = String::new();
     if handler.render_report(&mut out, &rendered).is_err() {
-        out = format!("{}:{}:{}: {} {}\n", display_path(&finding.path), finding.start.line, finding.start.column, finding.rule, finding.message);
+        out = format!(
+            "{}:{}:{}: {} {}\n",
+            display_path(&finding.path),
+            finding.start.line,
+            finding.start.column,
+            finding.rule,
+            finding.message
+        );
     }
     if let Some(block) = fix_block(finding) {
         out.push_str(&block);

@@ -110,7 +110,11 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         fix: f.fix.as_ref().map(|fix| JsonFix {
             applicability: fix.applicability.as_str(),
             description: &fix.description,
-            edits: fix.edits.iter().map(|e| JsonEdit { start_byte: e.range.start, end_byte: e.range.end, replacement: &e.replacement }).collect(),
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| JsonEdit { start_byte: e.range.start, end_byte: e.range.end, replacement: &e.replacement })
+                .collect(),
         }),
     }
 }

@@ -74,8 +74,7 @@ pub fn builtin() -> Result<&'static Registry, LoadError> {
 impl Registry {
     /// Loads rules from `(path, contents)` pairs: `rules/**/*.toml` and `queries/<lang>/<name>.scm`.
     pub fn load(files: &[(&str, &str)]) -> Result<Registry, LoadError> {
-        let queries: BTreeMap<&str, &str> =
-            files.iter().filter(|(p, _)| p.starts_with("queries/")).map(|(p, c)| (*p, *c)).collect();
+        let queries: BTreeMap<&str, &str> = files.iter().filter(|(p, _)| p.starts_with("queries/")).map(|(p, c)| (*p, *c)).collect();
         let mut used_queries = BTreeSet::new();
         let mut rules = Vec::new();
         let mut per_lang: BTreeMap<Lang, Vec<(usize, String, &str)>> = BTreeMap::new();
@@ -140,7 +139,8 @@ impl Registry {
             let query = if combined.is_empty() {
                 None
             } else {
-                let q = Query::new(&grammar, &combined).map_err(|e| err("queries", None, format!("combined {lang} query: {}", e.message)))?;
+                let q =
+                    Query::new(&grammar, &combined).map_err(|e| err("queries", None, format!("combined {lang} query: {}", e.message)))?;
                 debug_assert_eq!(q.pattern_count(), pattern_rule.len());
                 Some(q)
             };
@@ -237,7 +237,11 @@ fn validate_query(qpath: &str, qsrc: &str, query: &Query, rule: &Rule) -> Result
         if let Some(p) = query.general_predicates(pattern).first() {
             let start = query.start_byte_for_pattern(pattern).min(qsrc.len());
             let line = qsrc[..start].matches('\n').count() + 1;
-            return Err(err(qpath, Some(line), format!("unknown predicate `#{}` (built-in predicates only: #eq?, #match?, #any-of? and their negations)", p.operator)));
+            return Err(err(
+                qpath,
+                Some(line),
+                format!("unknown predicate `#{}` (built-in predicates only: #eq?, #match?, #any-of? and their negations)", p.operator),
+            ));
         }
         if let Some(p) = query.property_settings(pattern).first() {
             return Err(err(qpath, None, format!("unsupported `#set! {}`", p.key)));

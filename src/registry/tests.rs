@@ -107,10 +107,12 @@ fn a_query_without_a_rule_and_a_rule_without_a_query_are_errors() {
         Ok(_) => panic!("expected an error"),
     };
     assert!(msg.contains("no query for language `python`"), "{msg}");
-    let msg = match Registry::load(&[("rules/py/sample.toml", RULE), ("queries/python/sample.scm", QUERY), ("queries/python/orphan.scm", QUERY)]) {
-        Err(e) => e.to_string(),
-        Ok(_) => panic!("expected an error"),
-    };
+    let msg =
+        match Registry::load(&[("rules/py/sample.toml", RULE), ("queries/python/sample.scm", QUERY), ("queries/python/orphan.scm", QUERY)])
+        {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("expected an error"),
+        };
     assert!(msg.starts_with("queries/python/orphan.scm"), "{msg}");
 }
 
