@@ -33,7 +33,11 @@ pub enum Command {
     /// Lint files and directories (the default command).
     Check(CheckArgs),
     /// List every rule: id, languages, default severity and summary.
-    Rules,
+    Rules {
+        /// Print the list as the Markdown table of README.md.
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Show the full documentation of one rule.
     Rule {
         /// A rule id, e.g. `js/unbound-timer`.
@@ -78,7 +82,7 @@ pub struct CheckArgs {
 /// Runs the command line; returns the process exit code.
 pub fn main_with(cli: Cli) -> ExitCode {
     match cli.command {
-        Some(Command::Rules) => list_rules(),
+        Some(Command::Rules { markdown }) => list_rules(markdown),
         Some(Command::Rule { id }) => show_rule(&id),
         Some(Command::Check(args)) => check(args),
         None => check(cli.check),
@@ -110,8 +114,9 @@ fn finish(result: io::Result<()>, code: u8) -> ExitCode {
     }
 }
 
-fn list_rules() -> ExitCode {
+fn list_rules(markdown: bool) -> ExitCode {
     match load_registry() {
+        Ok(r) if markdown => finish(emit(&crate::docs::rules_markdown(r)), 0),
         Ok(r) => finish(emit(&crate::docs::rules_table(r)), 0),
         Err(code) => code,
     }

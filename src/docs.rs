@@ -16,6 +16,25 @@ pub fn rules_table(registry: &Registry) -> String {
     out
 }
 
+/// The rules table of README.md (kept in sync by a test).
+pub fn rules_markdown(registry: &Registry) -> String {
+    let mut rules: Vec<&Rule> = registry.rules.iter().collect();
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut out = String::from("| rule | languages | severity | fix | what it finds |\n|---|---|---|---|---|\n");
+    for r in rules {
+        let fix = r.spec.fix.as_ref().map_or("none", |f| f.applicability.as_str());
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            r.id,
+            languages(r),
+            r.spec.severity.as_str(),
+            fix,
+            r.spec.summary.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
 fn languages(rule: &Rule) -> String {
     if rule.langs.len() == crate::lang::Lang::ALL.len() {
         "all".to_string()

@@ -299,3 +299,11 @@ fn a_broken_file_is_reported_and_still_linted() {
     let rules: Vec<&str> = doc["findings"].as_array().expect("array").iter().map(|f| f["rule"].as_str().expect("rule")).collect();
     assert_eq!(rules, ["py/dangling-task", "parse-error"]);
 }
+
+#[test]
+fn the_readme_rules_table_is_generated_from_the_rule_files() {
+    let out = ctxlint().args(["rules", "--markdown"]).output().expect("runs");
+    let table = String::from_utf8(out.stdout).expect("utf-8");
+    let readme = fs::read_to_string("README.md").expect("README.md");
+    assert!(readme.contains(table.trim_end()), "README.md's rules table is stale: paste `ctxlint rules --markdown`");
+}

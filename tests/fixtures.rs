@@ -101,3 +101,31 @@ fn crlf_line_endings_keep_lines_and_columns() {
     assert_eq!(findings.len(), 1);
     assert_eq!((findings[0].start.line, findings[0].start.column), (4, 5));
 }
+
+/// Every rule documents every section and has a fixture folder with bad and good files.
+#[test]
+fn every_rule_has_docs_and_fixtures() {
+    let registry = ctxlint::registry::builtin().expect("rules load");
+    for rule in &registry.rules {
+        let d = &rule.spec.docs;
+        for (section, text) in [
+            ("what", &d.what),
+            ("why", &d.why),
+            ("bad", &d.bad),
+            ("good", &d.good),
+            ("fix-safety", &d.fix_safety),
+            ("known-problems", &d.known_problems),
+        ] {
+            assert!(text.trim().len() > 20, "{}: docs section `{section}` is empty or a stub", rule.id);
+        }
+        let dir = match rule.id.split_once('/') {
+            Some((lang, name)) => PathBuf::from(format!("tests/fixtures/{lang}/{name}")),
+            None => PathBuf::from(format!("tests/fixtures/common/{}", rule.id)),
+        };
+        let mut files = Vec::new();
+        fixture_files(&dir, &mut files);
+        let names: Vec<String> = files.iter().filter_map(|f| f.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
+        assert!(names.iter().any(|n| n.starts_with("bad")), "{}: no bad fixture in {}", rule.id, dir.display());
+        assert!(names.iter().any(|n| n.starts_with("good")), "{}: no good fixture in {}", rule.id, dir.display());
+    }
+}
