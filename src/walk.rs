@@ -54,7 +54,7 @@ fn walk_dir(dir: &Path, out: &mut Walked) {
     for entry in walker {
         match entry {
             Ok(entry) => {
-                if entry.file_type().is_some_and(|t| t.is_file()) {
+                if entry.file_type().is_some_and(|t| t.is_file()) && !is_declaration_file(entry.path()) {
                     if let Some(lang) = Lang::from_path(entry.path()) {
                         out.files.push((clean(entry.path()), lang));
                     }
@@ -63,6 +63,12 @@ fn walk_dir(dir: &Path, out: &mut Walked) {
             Err(e) => out.errors.push(e.to_string()),
         }
     }
+}
+
+/// TypeScript declaration files (`.d.ts`, `.d.mts`, `.d.cts`) hold types only, no code that runs, so no context can
+/// be lost in them; the walk skips them (a file named on the command line is still linted).
+pub fn is_declaration_file(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".d.ts") || n.ends_with(".d.mts") || n.ends_with(".d.cts"))
 }
 
 /// `./a/b.js` → `a/b.js`, so paths print the way users write them.

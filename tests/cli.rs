@@ -137,10 +137,13 @@ fn an_explicit_file_is_linted_even_if_ignored_and_unknown_extensions_get_a_notic
 #[test]
 fn files_with_other_extensions_are_skipped_silently_while_walking() {
     let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "types/index.d.ts", "export import ACM = require('./acm');\n");
     write(dir.path(), "README.md", "# hi");
     write(dir.path(), "data.json", "{}");
     write(dir.path(), "ok.py", GOOD_PY);
     ctxlint().arg(dir.path()).assert().code(0).stderr(predicate::str::is_empty()).stdout(predicate::str::contains("1 file checked"));
+    // a declaration file named explicitly is linted
+    ctxlint().arg(dir.path().join("types/index.d.ts")).assert().code(1).stdout(predicate::str::contains("parse-error"));
 }
 
 #[test]
