@@ -16,7 +16,7 @@ use crate::syntax::{self, unparen};
 pub static CHECK: CheckDef = CheckDef {
     name: "js-floating-promise",
     captures: &[],
-    vars: &["call", "model"],
+    vars: &["call", "model", "scope"],
     variants: &["stack"],
     labels: &["scope", "decl"],
     run: CheckFn::Match(run),
