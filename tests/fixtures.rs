@@ -129,3 +129,20 @@ fn every_rule_has_docs_and_fixtures() {
         assert!(names.iter().any(|n| n.starts_with("good")), "{}: no good fixture in {}", rule.id, dir.display());
     }
 }
+
+/// A check that declares a placeholder but does not fill it leaves `{name}` in the text: catch it on every fixture.
+#[test]
+fn no_finding_keeps_an_unfilled_placeholder() {
+    let report = lint_paths(&[PathBuf::from("tests/fixtures")], &RunOptions::default()).expect("rules load");
+    let registry = ctxlint::registry::builtin().expect("rules load");
+    for f in &report.findings {
+        let rule = registry.get(&f.rule).expect("rule");
+        let texts = std::iter::once(&f.message).chain([&f.label]).chain(f.help.iter()).chain(f.labels.iter().map(|l| &l.message));
+        for text in texts {
+            for var in rule.check.vars.iter().chain(rule.check.captures) {
+                let placeholder = format!("{{{var}}}");
+                assert!(!text.contains(&placeholder), "{}:{}: {} left unfilled in {text:?}", f.path.display(), f.start.line, placeholder);
+            }
+        }
+    }
+}

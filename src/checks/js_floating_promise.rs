@@ -38,6 +38,7 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
     let mut hit = Hit::at(head(expr, source))
         .var("call", format!("{}(…)", crate::engine::shorten(callee).trim_end_matches('…')))
         .var("model", cx.js_model.name())
+        .var("scope", scope.kind.describe())
         .label("scope", scope.node);
     if cx.js_model == JsModel::Stack {
         hit = hit.variant("stack");
