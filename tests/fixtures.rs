@@ -146,3 +146,20 @@ fn no_finding_keeps_an_unfilled_placeholder() {
         }
     }
 }
+
+/// The very patterns `js/unbound-timer` flags under `stack` (and `none`) keep the context under AsyncLocalStorage and
+/// zone.js, so the rule must be silent there.
+#[test]
+fn unbound_timer_is_silent_where_the_runtime_keeps_the_context() {
+    use ctxlint::jsmodel::JsModelChoice;
+    let bad = PathBuf::from("tests/fixtures/js/unbound-timer/stack/bad.js");
+    let count = |choice: JsModelChoice| {
+        let options = RunOptions { js_model: choice, ..RunOptions::default() };
+        lint_paths(std::slice::from_ref(&bad), &options).expect("loads").findings.iter().filter(|f| &*f.rule == "js/unbound-timer").count()
+    };
+    assert_eq!(count(JsModelChoice::Stack), 9);
+    // the bind-after-await case is specific to `stack`; with no manager a bound callback is exempt
+    assert_eq!(count(JsModelChoice::None), 8);
+    assert_eq!(count(JsModelChoice::AsyncLocalStorage), 0);
+    assert_eq!(count(JsModelChoice::Zone), 0);
+}
