@@ -157,7 +157,7 @@ fn unbound_timer_is_silent_where_the_runtime_keeps_the_context() {
         let options = RunOptions { js_model: choice, ..RunOptions::default() };
         lint_paths(std::slice::from_ref(&bad), &options).expect("loads").findings.iter().filter(|f| &*f.rule == "js/unbound-timer").count()
     };
-    assert_eq!(count(JsModelChoice::Stack), 9);
+    assert_eq!(count(JsModelChoice::Stack), 10);
     // the bind-after-await case is specific to `stack`; with no manager a bound callback is exempt
     assert_eq!(count(JsModelChoice::None), 8);
     assert_eq!(count(JsModelChoice::AsyncLocalStorage), 0);

@@ -610,11 +610,13 @@ fn prologue_end(root: Node<'_>, source: &str) -> usize {
     end
 }
 
-/// Any `await` in the function's own body that ends before `offset`.
+/// Any `await` in the function's own body that ends before `offset`: an `await` expression, or a whole
+/// `for await (...)` loop that ran before it.
 pub fn await_before<'t>(func: Node<'t>, offset: usize) -> Option<Node<'t>> {
     let body = func.child_by_field_name("body")?;
     syntax::find_first(body, is_function, |n| {
-        (n.kind() == "await_expression" || n.kind() == "for_in_statement" && n.child(0).is_some_and(|c| c.kind() == "await"))
-            && n.end_byte() <= offset
+        let is_await =
+            n.kind() == "await_expression" || (n.kind() == "for_in_statement" && n.child(1).is_some_and(|c| c.kind() == "await"));
+        is_await && n.end_byte() <= offset
     })
 }
