@@ -136,14 +136,21 @@ fn is_context_manager_shape(cx: &FileCx<'_>, call: Node<'_>) -> bool {
     })
 }
 
+/// Does the function return the token to its caller: `return token`, or inside a tuple, list or dict it returns.
 fn returns_token(scope: Node<'_>, token: &str, source: &str) -> bool {
+    let is_token = |n: Node<'_>| syntax::text(n, source) == token;
     syntax::find_first(
         scope,
         |n| n.kind() == "function_definition",
         |n| {
             n.kind() == "return_statement"
-                && n.named_child(0)
-                    .is_some_and(|v| syntax::text(v, source) == token || syntax::text(v, source).contains(&format!("{token},")))
+                && n.named_child(0).is_some_and(|v| {
+                    is_token(v)
+                        || (matches!(v.kind(), "expression_list" | "tuple" | "list" | "dictionary")
+                            && named_children(v).any(|item| {
+                                is_token(item) || (item.kind() == "pair" && item.child_by_field_name("value").is_some_and(is_token))
+                            }))
+                })
         },
     )
     .is_some()
