@@ -4,7 +4,7 @@ use std::cell::OnceCell;
 
 use tree_sitter::{Node, Tree};
 
-use crate::analysis::{js::JsFacts, python::PyFacts};
+use crate::analysis::{js::JsFacts, python::PyFacts, rust::RustFacts};
 use crate::jsmodel::JsModel;
 use crate::lang::Lang;
 use crate::position::LineIndex;
@@ -17,11 +17,12 @@ pub struct FileCx<'a> {
     lines: OnceCell<LineIndex>,
     js: OnceCell<JsFacts>,
     py: OnceCell<PyFacts>,
+    rs: OnceCell<RustFacts>,
 }
 
 impl<'a> FileCx<'a> {
     pub fn new(source: &'a str, tree: &'a Tree, lang: Lang, js_model: JsModel) -> Self {
-        FileCx { source, tree, lang, js_model, lines: OnceCell::new(), js: OnceCell::new(), py: OnceCell::new() }
+        FileCx { source, tree, lang, js_model, lines: OnceCell::new(), js: OnceCell::new(), py: OnceCell::new(), rs: OnceCell::new() }
     }
 
     pub fn root(&self) -> Node<'a> {
@@ -44,5 +45,10 @@ impl<'a> FileCx<'a> {
     /// Python facts of the file (import aliases, bindings).
     pub fn py(&self) -> &PyFacts {
         self.py.get_or_init(|| PyFacts::collect(self.root(), self.source))
+    }
+
+    /// Rust facts of the file (`use` aliases, imports the fixes need).
+    pub fn rs(&self) -> &RustFacts {
+        self.rs.get_or_init(|| RustFacts::collect(self.root(), self.source))
     }
 }

@@ -53,3 +53,8 @@ fn json_document() {
     let report = lint_paths(&[PathBuf::from("tests/fixtures/py/dangling-task/bad.py")], &RunOptions::default()).expect("rules load");
     insta::assert_snapshot!(json::render(&report));
 }
+
+#[test]
+fn rs_guard_across_await() {
+    insta::assert_snapshot!(human_output("tests/fixtures/rs/guard-across-await/bad.rs"));
+}

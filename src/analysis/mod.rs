@@ -1,3 +1,4 @@
 //! Per-file facts shared by the rules of one language family, computed once per file on first use.
 pub mod js;
 pub mod python;
+pub mod rust;

@@ -16,6 +16,7 @@ mod py_attach_without_detach;
 mod py_common;
 mod py_dangling_task;
 mod py_executor_without_context;
+mod rs_guard_across_await;
 
 /// The captures of one query match, by name.
 pub struct Captures<'t> {
@@ -101,6 +102,7 @@ pub static CHECKS: &[&CheckDef] = &[
     &py_executor_without_context::CHECK,
     &py_attach_without_detach::CHECK,
     &py_dangling_task::CHECK,
+    &rs_guard_across_await::CHECK,
 ];
 
 pub fn find(name: &str) -> Option<&'static CheckDef> {

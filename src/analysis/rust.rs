@@ -1,0 +1,273 @@
+//! Rust facts: `use` aliases resolved to full paths (`use tokio::spawn as go;` → `go` = `tokio::spawn`), the async
+//! body a node belongs to, and span scopes (`#[instrument]` fns, `span.in_scope(|| ..)`, `.instrument(..)`-ed or
+//! `.with_context(..)`-ed async blocks, code after `let _g = span.enter()`, and functions that create or enter spans).
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use crate::syntax::{self, ancestors, named_children, Preorder};
+
+/// Methods that make a future carry a span or context.
+pub const INSTRUMENT_METHODS: &[&str] = &["instrument", "in_current_span", "with_context", "with_current_context"];
+/// Methods that enter a span or attach a context for the code that follows or runs inside.
+pub const ENTER_METHODS: &[&str] = &["enter", "entered", "in_scope", "attach"];
+const SPAN_MACROS: &[&str] = &["span", "trace_span", "debug_span", "info_span", "warn_span", "error_span"];
+
+/// Facts about one Rust file.
+pub struct RustFacts {
+    /// Local name → full path, from every `use` declaration.
+    pub uses: HashMap<String, String>,
+    /// Whether `tracing::Instrument` is in scope (for the fix).
+    pub imports_instrument: bool,
+    /// Whether `opentelemetry::context::FutureExt` is in scope.
+    pub imports_otel_future_ext: bool,
+    /// Where a new `use` goes: after the last top-level `use`, or after inner attributes and leading comments.
+    pub use_insert_at: usize,
+    /// Whether the file uses `tracing` at all (else a fix uses OpenTelemetry's FutureExt).
+    pub uses_tracing: bool,
+}
+
+impl RustFacts {
+    pub fn collect(root: Node<'_>, source: &str) -> RustFacts {
+        let mut f = RustFacts {
+            uses: HashMap::new(),
+            imports_instrument: false,
+            imports_otel_future_ext: false,
+            use_insert_at: 0,
+            uses_tracing: source.contains("tracing"),
+        };
+        for node in Preorder::new(root) {
+            if node.kind() == "use_declaration" {
+                if let Some(arg) = node.child_by_field_name("argument") {
+                    f.use_tree(arg, "", source);
+                }
+            }
+        }
+        f.imports_instrument = f.uses.values().any(|p| p == "tracing::Instrument" || p == "tracing::instrument::Instrument");
+        f.imports_otel_future_ext = f.uses.values().any(|p| p.ends_with("context::FutureExt") && p.starts_with("opentelemetry"));
+        for child in named_children(root) {
+            match child.kind() {
+                "use_declaration" | "inner_attribute_item" | "line_comment" | "block_comment" | "extern_crate_declaration" => {
+                    f.use_insert_at = child.end_byte()
+                }
+                _ => break,
+            }
+        }
+        if let Some(last_use) = named_children(root).filter(|c| c.kind() == "use_declaration").last() {
+            f.use_insert_at = f.use_insert_at.max(last_use.end_byte());
+        }
+        f
+    }
+
+    fn use_tree(&mut self, node: Node<'_>, prefix: &str, source: &str) {
+        let join = |p: &str, s: &str| if p.is_empty() { s.to_string() } else { format!("{p}::{s}") };
+        match node.kind() {
+            "identifier" | "scoped_identifier" | "crate" | "super" => {
+                let path = join(prefix, &compact(syntax::text(node, source)));
+                let last = path.rsplit("::").next().unwrap_or(&path).to_string();
+                self.uses.insert(last, path);
+            }
+            "self" => {
+                let last = prefix.rsplit("::").next().unwrap_or(prefix).to_string();
+                self.uses.insert(last, prefix.to_string());
+            }
+            "use_as_clause" => {
+                if let (Some(path), Some(alias)) = (node.child_by_field_name("path"), node.child_by_field_name("alias")) {
+                    let alias = syntax::text(alias, source);
+                    if alias != "_" {
+                        self.uses.insert(alias.to_string(), join(prefix, &compact(syntax::text(path, source))));
+                    } else {
+                        // `use tracing::Instrument as _;` still brings the trait into scope
+                        self.uses.insert(format!("_{}", self.uses.len()), join(prefix, &compact(syntax::text(path, source))));
+                    }
+                }
+            }
+            "scoped_use_list" => {
+                let base = node
+                    .child_by_field_name("path")
+                    .map(|p| join(prefix, &compact(syntax::text(p, source))))
+                    .unwrap_or_else(|| prefix.to_string());
+                if let Some(list) = node.child_by_field_name("list") {
+                    self.use_tree(list, &base, source);
+                }
+            }
+            "use_list" => {
+                for child in named_children(node) {
+                    self.use_tree(child, prefix, source);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The full path of a path expression, with its first segment expanded through `use` aliases.
+    pub fn resolve(&self, path: Node<'_>, source: &str) -> String {
+        let text = compact(syntax::text(path, source));
+        let (first, rest) = match text.split_once("::") {
+            Some((f, r)) => (f.to_string(), Some(r.to_string())),
+            None => (text.clone(), None),
+        };
+        match (self.uses.get(&first), rest) {
+            (Some(full), Some(rest)) => format!("{full}::{rest}"),
+            (Some(full), None) => full.clone(),
+            (None, _) => text,
+        }
+    }
+}
+
+fn compact(path: &str) -> String {
+    path.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Is this node an async function, async block or async closure.
+pub fn is_async_body(node: Node<'_>) -> bool {
+    match node.kind() {
+        "async_block" => true,
+        "function_item" => named_children(node).any(|c| c.kind() == "function_modifiers" && has_token(c, "async")),
+        "closure_expression" => has_token(node, "async"),
+        _ => false,
+    }
+}
+
+fn has_token(node: Node<'_>, token: &str) -> bool {
+    let mut cursor = node.walk();
+    let found = node.children(&mut cursor).any(|c| c.kind() == token);
+    found
+}
+
+/// The nearest function, closure or async block around a node: the body whose code it runs in.
+pub fn enclosing_body(node: Node<'_>) -> Option<Node<'_>> {
+    ancestors(node).find(|a| matches!(a.kind(), "function_item" | "closure_expression" | "async_block"))
+}
+
+/// Nodes that start a separate body: code inside them is not part of the enclosing future.
+pub fn is_separate_body(node: Node<'_>) -> bool {
+    matches!(node.kind(), "function_item" | "closure_expression" | "async_block")
+}
+
+/// The method name of `recv.method(..)`.
+pub fn method_name<'s>(call: Node<'_>, source: &'s str) -> Option<&'s str> {
+    let f = call.child_by_field_name("function")?;
+    (f.kind() == "field_expression").then(|| f.child_by_field_name("field").map(|n| syntax::text(n, source))).flatten()
+}
+
+/// Does the method-call chain ending at `expr` call one of `methods` (`fut.instrument(s).boxed()` has `instrument`).
+pub fn chain_calls(expr: Node<'_>, source: &str, methods: &[&str]) -> bool {
+    let mut node = expr;
+    loop {
+        match node.kind() {
+            "call_expression" => {
+                if method_name(node, source).is_some_and(|m| methods.contains(&m)) {
+                    return true;
+                }
+                match node.child_by_field_name("function") {
+                    Some(f) if f.kind() == "field_expression" => match f.child_by_field_name("value") {
+                        Some(v) => node = v,
+                        None => return false,
+                    },
+                    _ => return false,
+                }
+            }
+            "parenthesized_expression" | "try_expression" => match node.named_child(0) {
+                Some(inner) => node = inner,
+                None => return false,
+            },
+            _ => return false,
+        }
+    }
+}
+
+/// The attribute `#[instrument]` / `#[tracing::instrument(..)]` on a function item.
+pub fn instrument_attribute<'t>(func: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let mut prev = func.prev_named_sibling();
+    while let Some(p) = prev {
+        match p.kind() {
+            "attribute_item" => {
+                let attr = p.named_child(0).and_then(|a| a.named_child(0)).map(|n| syntax::text(n, source)).unwrap_or("");
+                if attr == "instrument" || attr.ends_with("::instrument") {
+                    return Some(p);
+                }
+            }
+            "line_comment" | "block_comment" => {}
+            _ => break,
+        }
+        prev = p.prev_named_sibling();
+    }
+    None
+}
+
+/// Why a node runs in a span scope, with the node to label.
+#[derive(Debug, Clone, Copy)]
+pub struct RustScope<'t> {
+    pub node: Node<'t>,
+    pub why: &'static str,
+}
+
+/// Does code in `body` (not in nested closures, async blocks or fns) create or enter a span or attach a context?
+fn creates_or_enters_spans<'t>(body: Node<'t>, source: &str) -> Option<Node<'t>> {
+    syntax::find_first(
+        body,
+        |n| is_separate_body(n) && n.id() != body.id(),
+        |n| match n.kind() {
+            "macro_invocation" => n.child_by_field_name("macro").is_some_and(|m| {
+                let name = syntax::text(m, source);
+                SPAN_MACROS.contains(&name.rsplit("::").next().unwrap_or(name))
+            }),
+            "call_expression" => {
+                method_name(n, source).is_some_and(|m| ENTER_METHODS.contains(&m) || m == "in_span" || m == "start_with_context")
+            }
+            _ => false,
+        },
+    )
+}
+
+/// The span scope around `node`, as far as syntax tells.
+pub fn span_scope<'t>(node: Node<'t>, source: &str) -> Option<RustScope<'t>> {
+    let mut child = node;
+    for a in ancestors(node) {
+        match a.kind() {
+            "closure_expression" => {
+                // span.in_scope(|| ..)
+                let call = a.parent().and_then(|args| args.parent()).filter(|c| c.kind() == "call_expression");
+                if let Some(call) = call.filter(|c| method_name(*c, source) == Some("in_scope")) {
+                    return Some(RustScope { node: call.child_by_field_name("function").unwrap_or(call), why: "runs inside `in_scope`" });
+                }
+            }
+            "async_block" => {
+                // async { .. }.instrument(span) / .with_context(cx)
+                let call = a.parent().filter(|f| f.kind() == "field_expression").and_then(|f| f.parent());
+                if let Some(call) = call
+                    .filter(|c| c.kind() == "call_expression" && method_name(*c, source).is_some_and(|m| INSTRUMENT_METHODS.contains(&m)))
+                {
+                    return Some(RustScope {
+                        node: call.child_by_field_name("function").unwrap_or(call),
+                        why: "this future is instrumented",
+                    });
+                }
+            }
+            "block" => {
+                // after `let _g = span.enter();` in the same block
+                let entered = named_children(a).take_while(|s| s.end_byte() <= child.start_byte()).find(|s| {
+                    s.kind() == "let_declaration"
+                        && s.child_by_field_name("value").is_some_and(|v| {
+                            v.kind() == "call_expression"
+                                && method_name(v, source).is_some_and(|m| m == "enter" || m == "entered" || m == "attach")
+                        })
+                });
+                if let Some(e) = entered {
+                    return Some(RustScope { node: e, why: "the span is entered here" });
+                }
+            }
+            "function_item" => {
+                if let Some(attr) = instrument_attribute(a, source) {
+                    return Some(RustScope { node: attr, why: "`#[instrument]`: the function's span is current" });
+                }
+                let body = a.child_by_field_name("body")?;
+                return creates_or_enters_spans(body, source).map(|n| RustScope { node: n, why: "this function creates or enters a span" });
+            }
+            _ => {}
+        }
+        child = a;
+    }
+    None
+}

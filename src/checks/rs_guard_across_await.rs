@@ -1,0 +1,129 @@
+//! `rs/guard-across-await`: a `span.enter()` / `span.entered()` / `cx.attach()` guard bound by `let` that is still
+//! alive at an `.await` later in the same async body (not dropped before it, not in an inner block that ended).
+use tree_sitter::Node;
+
+use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::analysis::rust::{enclosing_body, is_async_body, is_separate_body, method_name};
+use crate::file_cx::FileCx;
+use crate::syntax::{self, named_children};
+
+pub static CHECK: CheckDef = CheckDef {
+    name: "rs-guard-across-await",
+    captures: &[],
+    vars: &["guard", "call"],
+    variants: &["attach"],
+    labels: &["await"],
+    run: CheckFn::Match(run),
+};
+
+/// Receivers whose `enter()` is a runtime guard, not a span (`tokio::runtime::Handle::enter`).
+const RUNTIME_RECEIVERS: &[&str] = &["rt", "runtime", "handle"];
+
+fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
+    let Some(decl) = caps.get("report") else { return Vec::new() };
+    let source = cx.source;
+    let (Some(pattern), Some(call)) = (decl.child_by_field_name("pattern"), decl.child_by_field_name("value")) else { return Vec::new() };
+    // `let _ = span.enter()` drops the guard at once
+    let Some(guard) = binding_name(pattern, source) else { return Vec::new() };
+    let Some(callee) = call.child_by_field_name("function") else { return Vec::new() };
+    let is_attach = match callee.kind() {
+        "field_expression" => {
+            // `room.enter(user)` is another API: span and context guards take no arguments
+            if call.child_by_field_name("arguments").is_some_and(|a| a.named_child_count() > 0) {
+                return Vec::new();
+            }
+            let receiver = callee.child_by_field_name("value").map(|v| cx.text(v)).unwrap_or("");
+            let last = receiver.rsplit(['.', ':']).next().unwrap_or(receiver).trim_start_matches('_').to_ascii_lowercase();
+            if RUNTIME_RECEIVERS.contains(&last.as_str()) || is_runtime_value(receiver) || bound_to_runtime(decl, receiver, source) {
+                return Vec::new();
+            }
+            method_name(call, source) == Some("attach")
+        }
+        _ => {
+            if !cx.text(callee).ends_with("Context::attach") {
+                return Vec::new();
+            }
+            true
+        }
+    };
+    let Some(body) = enclosing_body(decl) else { return Vec::new() };
+    if !is_async_body(body) {
+        return Vec::new();
+    }
+    let Some(block) = decl.parent() else { return Vec::new() };
+    let end = guard_end(block, decl, guard, source);
+    let awaits = awaits_between(block, decl.end_byte(), end);
+    if awaits.is_empty() {
+        return Vec::new();
+    }
+    let mut hit = Hit::at(call.byte_range()).var("guard", guard).var("call", cx.text(call));
+    if is_attach {
+        hit = hit.variant("attach");
+    }
+    for aw in awaits {
+        hit.labels.push(("await", await_keyword(aw)));
+    }
+    vec![hit]
+}
+
+/// Runtime types whose `enter()` guard is not a span: tokio's `Handle`, `Runtime` and `LocalSet`.
+fn is_runtime_value(text: &str) -> bool {
+    ["Handle", "Runtime", "LocalSet", "runtime::"].iter().any(|t| text.contains(t))
+}
+
+/// Is `receiver` a name bound earlier in the function to a runtime value (`let local = LocalSet::new();`)?
+fn bound_to_runtime(decl: Node<'_>, receiver: &str, source: &str) -> bool {
+    let Some(func) = crate::syntax::ancestors(decl).find(|a| a.kind() == "function_item") else { return false };
+    syntax::find_first(
+        func,
+        |_| false,
+        |n| {
+            n.kind() == "let_declaration"
+                && n.end_byte() <= decl.start_byte()
+                && n.child_by_field_name("pattern").and_then(|p| binding_name(p, source)) == Some(receiver)
+                && n.child_by_field_name("value").is_some_and(|v| is_runtime_value(syntax::text(v, source)))
+        },
+    )
+    .is_some()
+}
+
+/// The name a `let` pattern binds (`g`, `mut g`, `_g`), or `None` for `_`.
+fn binding_name<'s>(pattern: Node<'_>, source: &'s str) -> Option<&'s str> {
+    match pattern.kind() {
+        "identifier" => Some(syntax::text(pattern, source)),
+        "mut_pattern" => pattern.named_child(0).and_then(|p| binding_name(p, source)),
+        _ => None,
+    }
+}
+
+/// Where the guard dies: a `drop(guard)` / `guard.exit()` statement in the same block, or the block's end.
+fn guard_end(block: Node<'_>, decl: Node<'_>, guard: &str, source: &str) -> usize {
+    for stmt in named_children(block).filter(|s| s.start_byte() >= decl.end_byte()) {
+        let expr = match stmt.kind() {
+            "expression_statement" => stmt.named_child(0),
+            "let_declaration" => stmt.child_by_field_name("value"),
+            _ => Some(stmt),
+        };
+        let Some(call) = expr.filter(|e| e.kind() == "call_expression") else { continue };
+        let f = call.child_by_field_name("function").map(|f| syntax::text(f, source)).unwrap_or("");
+        let arg = call.child_by_field_name("arguments").and_then(|a| a.named_child(0)).map(|a| syntax::text(a, source));
+        let dropped = (f == "drop" || f.ends_with("mem::drop")) && arg == Some(guard);
+        let exited = f == format!("{guard}.exit");
+        if dropped || exited {
+            return stmt.start_byte();
+        }
+    }
+    block.end_byte()
+}
+
+/// The `.await`s of this future in `block` between two offsets (not those of nested closures, async blocks or fns).
+fn awaits_between(block: Node<'_>, from: usize, to: usize) -> Vec<Node<'_>> {
+    syntax::find_all(block, is_separate_body, |n| n.kind() == "await_expression" && n.start_byte() >= from && n.end_byte() <= to)
+}
+
+/// The `.await` part of an await expression, for the label.
+fn await_keyword(aw: Node<'_>) -> std::ops::Range<usize> {
+    let end = aw.end_byte();
+    let start = aw.named_child(0).map_or(aw.start_byte(), |e| e.end_byte());
+    start..end
+}
