@@ -66,6 +66,7 @@ fn every_core_rule_has_enough_positive_cases() {
         ("py/attach-without-detach", 8),
         ("py/dangling-task", 8),
         ("rs/guard-across-await", 10),
+        ("rs/spawn-without-instrument", 10),
     ];
     for (rule, minimum) in wanted {
         let mut count = 0;

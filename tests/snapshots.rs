@@ -58,3 +58,8 @@ fn json_document() {
 fn rs_guard_across_await() {
     insta::assert_snapshot!(human_output("tests/fixtures/rs/guard-across-await/bad.rs"));
 }
+
+#[test]
+fn rs_spawn_without_instrument() {
+    insta::assert_snapshot!(human_output("tests/fixtures/rs/spawn-without-instrument/bad.rs"));
+}

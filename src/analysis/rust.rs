@@ -196,6 +196,50 @@ pub fn instrument_attribute<'t>(func: Node<'t>, source: &str) -> Option<Node<'t>
     None
 }
 
+/// Receivers whose `enter()` is a runtime guard, not a span: tokio's `Runtime`, `Handle` and `LocalSet`.
+const RUNTIME_RECEIVERS: &[&str] = &["rt", "runtime", "handle", "local", "local_set"];
+
+fn is_runtime_value(text: &str) -> bool {
+    ["Handle", "Runtime", "LocalSet", "runtime::"].iter().any(|t| text.contains(t))
+}
+
+/// The name a `let` pattern binds (`g`, `mut g`, `_g`), or `None` for `_` and destructuring.
+pub fn binding_name<'s>(pattern: Node<'_>, source: &'s str) -> Option<&'s str> {
+    match pattern.kind() {
+        "identifier" => Some(syntax::text(pattern, source)),
+        "mut_pattern" => pattern.named_child(0).and_then(|p| binding_name(p, source)),
+        _ => None,
+    }
+}
+
+/// Is `call` (`x.enter()`) a tokio runtime or LocalSet guard rather than a span: by the receiver's name, its text, or a
+/// `let` earlier in the function that binds it to a runtime value (`let local = LocalSet::new();`).
+pub fn is_runtime_enter(call: Node<'_>, source: &str) -> bool {
+    let Some(receiver) = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("value")) else { return false };
+    let text = syntax::text(receiver, source);
+    let last = text.rsplit(['.', ':']).next().unwrap_or(text).trim_start_matches('_').to_ascii_lowercase();
+    if RUNTIME_RECEIVERS.contains(&last.as_str()) || is_runtime_value(text) {
+        return true;
+    }
+    let Some(func) = ancestors(call).find(|a| a.kind() == "function_item") else { return false };
+    syntax::find_first(
+        func,
+        |_| false,
+        |n| {
+            n.kind() == "let_declaration"
+                && n.end_byte() <= call.start_byte()
+                && n.child_by_field_name("pattern").and_then(|p| binding_name(p, source)) == Some(text)
+                && n.child_by_field_name("value").is_some_and(|v| is_runtime_value(syntax::text(v, source)))
+        },
+    )
+    .is_some()
+}
+
+/// A span-entering call (`enter`, `entered`, `in_scope`, `attach`) that is not a runtime guard.
+fn enters_span(call: Node<'_>, source: &str, methods: &[&str]) -> bool {
+    call.kind() == "call_expression" && method_name(call, source).is_some_and(|m| methods.contains(&m)) && !is_runtime_enter(call, source)
+}
+
 /// Why a node runs in a span scope, with the node to label.
 #[derive(Debug, Clone, Copy)]
 pub struct RustScope<'t> {
@@ -214,7 +258,7 @@ fn creates_or_enters_spans<'t>(body: Node<'t>, source: &str) -> Option<Node<'t>>
                 SPAN_MACROS.contains(&name.rsplit("::").next().unwrap_or(name))
             }),
             "call_expression" => {
-                method_name(n, source).is_some_and(|m| ENTER_METHODS.contains(&m) || m == "in_span" || m == "start_with_context")
+                enters_span(n, source, ENTER_METHODS) || method_name(n, source).is_some_and(|m| m == "in_span" || m == "start_with_context")
             }
             _ => false,
         },
@@ -249,10 +293,7 @@ pub fn span_scope<'t>(node: Node<'t>, source: &str) -> Option<RustScope<'t>> {
                 // after `let _g = span.enter();` in the same block
                 let entered = named_children(a).take_while(|s| s.end_byte() <= child.start_byte()).find(|s| {
                     s.kind() == "let_declaration"
-                        && s.child_by_field_name("value").is_some_and(|v| {
-                            v.kind() == "call_expression"
-                                && method_name(v, source).is_some_and(|m| m == "enter" || m == "entered" || m == "attach")
-                        })
+                        && s.child_by_field_name("value").is_some_and(|v| enters_span(v, source, &["enter", "entered", "attach"]))
                 });
                 if let Some(e) = entered {
                     return Some(RustScope { node: e, why: "the span is entered here" });

@@ -17,6 +17,7 @@ mod py_common;
 mod py_dangling_task;
 mod py_executor_without_context;
 mod rs_guard_across_await;
+mod rs_spawn_without_instrument;
 
 /// The captures of one query match, by name.
 pub struct Captures<'t> {
@@ -103,6 +104,7 @@ pub static CHECKS: &[&CheckDef] = &[
     &py_attach_without_detach::CHECK,
     &py_dangling_task::CHECK,
     &rs_guard_across_await::CHECK,
+    &rs_spawn_without_instrument::CHECK,
 ];
 
 pub fn find(name: &str) -> Option<&'static CheckDef> {

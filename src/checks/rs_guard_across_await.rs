@@ -3,7 +3,7 @@
 use tree_sitter::Node;
 
 use super::{Captures, CheckDef, CheckFn, Hit};
-use crate::analysis::rust::{enclosing_body, is_async_body, is_separate_body, method_name};
+use crate::analysis::rust::{binding_name, enclosing_body, is_async_body, is_runtime_enter, is_separate_body, method_name};
 use crate::file_cx::FileCx;
 use crate::syntax::{self, named_children};
 
@@ -15,9 +15,6 @@ pub static CHECK: CheckDef = CheckDef {
     labels: &["await"],
     run: CheckFn::Match(run),
 };
-
-/// Receivers whose `enter()` is a runtime guard, not a span (`tokio::runtime::Handle::enter`).
-const RUNTIME_RECEIVERS: &[&str] = &["rt", "runtime", "handle"];
 
 fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
     let Some(decl) = caps.get("report") else { return Vec::new() };
@@ -32,9 +29,7 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
             if call.child_by_field_name("arguments").is_some_and(|a| a.named_child_count() > 0) {
                 return Vec::new();
             }
-            let receiver = callee.child_by_field_name("value").map(|v| cx.text(v)).unwrap_or("");
-            let last = receiver.rsplit(['.', ':']).next().unwrap_or(receiver).trim_start_matches('_').to_ascii_lowercase();
-            if RUNTIME_RECEIVERS.contains(&last.as_str()) || is_runtime_value(receiver) || bound_to_runtime(decl, receiver, source) {
+            if is_runtime_enter(call, source) {
                 return Vec::new();
             }
             method_name(call, source) == Some("attach")
@@ -64,36 +59,6 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
         hit.labels.push(("await", await_keyword(aw)));
     }
     vec![hit]
-}
-
-/// Runtime types whose `enter()` guard is not a span: tokio's `Handle`, `Runtime` and `LocalSet`.
-fn is_runtime_value(text: &str) -> bool {
-    ["Handle", "Runtime", "LocalSet", "runtime::"].iter().any(|t| text.contains(t))
-}
-
-/// Is `receiver` a name bound earlier in the function to a runtime value (`let local = LocalSet::new();`)?
-fn bound_to_runtime(decl: Node<'_>, receiver: &str, source: &str) -> bool {
-    let Some(func) = crate::syntax::ancestors(decl).find(|a| a.kind() == "function_item") else { return false };
-    syntax::find_first(
-        func,
-        |_| false,
-        |n| {
-            n.kind() == "let_declaration"
-                && n.end_byte() <= decl.start_byte()
-                && n.child_by_field_name("pattern").and_then(|p| binding_name(p, source)) == Some(receiver)
-                && n.child_by_field_name("value").is_some_and(|v| is_runtime_value(syntax::text(v, source)))
-        },
-    )
-    .is_some()
-}
-
-/// The name a `let` pattern binds (`g`, `mut g`, `_g`), or `None` for `_`.
-fn binding_name<'s>(pattern: Node<'_>, source: &'s str) -> Option<&'s str> {
-    match pattern.kind() {
-        "identifier" => Some(syntax::text(pattern, source)),
-        "mut_pattern" => pattern.named_child(0).and_then(|p| binding_name(p, source)),
-        _ => None,
-    }
 }
 
 /// Where the guard dies: a `drop(guard)` / `guard.exit()` statement in the same block, or the block's end.

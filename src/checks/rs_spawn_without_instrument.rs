@@ -1,0 +1,190 @@
+//! `rs/spawn-without-instrument`: work spawned onto a new task or thread from a span scope without carrying the span
+//! or context: the future is not `.instrument(..)` / `.in_current_span()` / `.with_context(..)` /
+//! `.with_current_context()`, and the closure does not move in a span or context that it enters. Also
+//! `tokio::spawn(f())` where `f` is a same-file `#[instrument]` async fn: its span is created inside the new task.
+use tree_sitter::Node;
+
+use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::analysis::rust::{
+    chain_calls, instrument_attribute, is_async_body, is_separate_body, method_name, span_scope, ENTER_METHODS, INSTRUMENT_METHODS,
+};
+use crate::file_cx::FileCx;
+use crate::fix::Edit;
+use crate::syntax::{self, ancestors, named_children};
+
+pub static CHECK: CheckDef = CheckDef {
+    name: "rs-spawn-without-instrument",
+    captures: &["callee", "method"],
+    vars: &["spawn", "scope", "carry"],
+    variants: &["closure", "instrumented-fn"],
+    labels: &["scope", "fn"],
+    run: CheckFn::Match(run),
+};
+
+const SPAWN_FNS: &[&str] = &["spawn", "spawn_local", "spawn_blocking", "spawn_fifo"];
+const RUNTIMES: &[&str] = &["tokio", "std", "rayon", "async_std", "smol", "actix_rt", "futures", "core"];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Work {
+    /// A future on a new task.
+    Future,
+    /// A closure on another thread.
+    Closure,
+}
+
+fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
+    let Some(call) = caps.get("report") else { return Vec::new() };
+    let source = cx.source;
+    let Some(callee) = call.child_by_field_name("function") else { return Vec::new() };
+    let Some(arg) = call.child_by_field_name("arguments").and_then(|a| named_children(a).find(|n| !n.kind().ends_with("comment"))) else {
+        return Vec::new();
+    };
+    let work = if caps.get("method").is_some() {
+        let receiver = callee.child_by_field_name("value").map(|v| cx.text(v)).unwrap_or("");
+        if receiver.contains("Command") {
+            return Vec::new();
+        }
+        let method = method_name(call, source).unwrap_or("");
+        if method == "spawn_blocking" || arg.kind() == "closure_expression" {
+            Work::Closure
+        } else {
+            Work::Future
+        }
+    } else {
+        let path = cx.rs().resolve(callee, source);
+        let last = path.rsplit("::").next().unwrap_or(&path);
+        let first = path.split("::").next().unwrap_or(&path);
+        if !SPAWN_FNS.contains(&last) || !RUNTIMES.contains(&first) {
+            return Vec::new();
+        }
+        if last == "spawn_blocking" || path.contains("thread") || first == "rayon" {
+            Work::Closure
+        } else {
+            Work::Future
+        }
+    };
+    if carries_span(cx, arg, call, 0) {
+        return Vec::new();
+    }
+    let spawn = format!("{}(…)", cx.text(callee).split_whitespace().collect::<String>());
+    let at = callee.byte_range();
+
+    if work == Work::Future {
+        if let Some(attr) = instrumented_async_fn_called(cx, arg) {
+            let hit = Hit::at(at).var("spawn", spawn).variant("instrumented-fn").label("fn", attr);
+            return vec![with_fix(cx, hit, arg, false)];
+        }
+    }
+    let Some(scope) = span_scope(call, source) else { return Vec::new() };
+    let mut hit = Hit::at(at).var("spawn", spawn).var("scope", scope.why).label("scope", scope.node);
+    if work == Work::Closure {
+        hit = hit.variant("closure");
+        return vec![hit];
+    }
+    let otel_scope = ["with_context", "attach", "with_current_context"].iter().any(|m| cx.text(scope.node).contains(m));
+    vec![with_fix(cx, hit, arg, otel_scope)]
+}
+
+/// Does the spawned work carry the span or context: an instrumented future, or a closure / async block that enters a
+/// span or attaches a context it moved in (or gives a span an explicit `parent:`).
+fn carries_span(cx: &FileCx<'_>, arg: Node<'_>, call: Node<'_>, depth: usize) -> bool {
+    let source = cx.source;
+    match arg.kind() {
+        "call_expression" | "parenthesized_expression" | "try_expression" => chain_calls(arg, source, INSTRUMENT_METHODS),
+        "async_block" | "closure_expression" => enters_captured_span(arg, source),
+        "identifier" if depth == 0 => {
+            // let fut = work().instrument(span); tokio::spawn(fut);
+            let name = cx.text(arg);
+            let Some(func) = ancestors(call).find(|a| a.kind() == "function_item") else { return false };
+            let binding = syntax::find_all(
+                func,
+                |_| false,
+                |n| {
+                    n.kind() == "let_declaration"
+                        && n.end_byte() <= call.start_byte()
+                        && n.child_by_field_name("pattern").is_some_and(|p| syntax::text(p, source).trim_start_matches("mut ") == name)
+                },
+            );
+            binding.last().and_then(|l| l.child_by_field_name("value")).is_some_and(|v| carries_span(cx, v, call, depth + 1))
+        }
+        _ => false,
+    }
+}
+
+/// A closure or async block whose body enters, attaches or scopes a span/context bound outside it, or creates a span
+/// with an explicit `parent:`.
+fn enters_captured_span(body: Node<'_>, source: &str) -> bool {
+    let locals: Vec<&str> = syntax::find_all(body, |_| false, |n| n.kind() == "let_declaration")
+        .into_iter()
+        .filter_map(|l| l.child_by_field_name("pattern").map(|p| syntax::text(p, source)))
+        .collect();
+    syntax::find_first(
+        body,
+        |_| false,
+        |n| match n.kind() {
+            "call_expression" => {
+                let Some(m) = method_name(n, source) else { return false };
+                if INSTRUMENT_METHODS.contains(&m) {
+                    return true;
+                }
+                if !ENTER_METHODS.contains(&m) {
+                    return false;
+                }
+                let receiver = n
+                    .child_by_field_name("function")
+                    .and_then(|f| f.child_by_field_name("value"))
+                    .map(|v| syntax::text(v, source))
+                    .unwrap_or("");
+                let base = receiver.split(['.', '(']).next().unwrap_or(receiver);
+                // `Span::current().enter()` inside the new task finds no span; a span made inside is a new root
+                !receiver.contains("::current()") && !locals.iter().any(|l| l.trim_start_matches("mut ") == base)
+            }
+            "macro_invocation" => syntax::text(n, source).contains("parent:"),
+            _ => false,
+        },
+    )
+    .is_some()
+}
+
+/// `f(..)` where `f` is an `async fn` of this file with `#[instrument]`: returns that attribute.
+fn instrumented_async_fn_called<'t>(cx: &FileCx<'t>, arg: Node<'_>) -> Option<Node<'t>> {
+    if arg.kind() != "call_expression" {
+        return None;
+    }
+    let f = arg.child_by_field_name("function")?;
+    let name = cx.text(f).rsplit("::").next()?.to_string();
+    let source = cx.source;
+    let func = syntax::find_first(
+        cx.root(),
+        |_| false,
+        |n| {
+            n.kind() == "function_item"
+                && n.child_by_field_name("name").is_some_and(|id| syntax::text(id, source) == name)
+                && is_async_body(n)
+        },
+    )?;
+    instrument_attribute(func, source)
+}
+
+/// Appends `.in_current_span()` (tracing) or `.with_current_context()` (an OpenTelemetry scope, or a file without
+/// tracing) to the future, adding the trait import when the file lacks it.
+fn with_fix(cx: &FileCx<'_>, hit: Hit, arg: Node<'_>, otel_scope: bool) -> Hit {
+    if is_separate_body(arg) && arg.kind() == "closure_expression" {
+        return hit;
+    }
+    let rs = cx.rs();
+    let eol = syntax::line_ending(cx.source);
+    let (method, import, has_import) = if !otel_scope && (rs.uses_tracing || !cx.source.contains("opentelemetry")) {
+        (".in_current_span()", "use tracing::Instrument;", rs.imports_instrument)
+    } else {
+        (".with_current_context()", "use opentelemetry::context::FutureExt;", rs.imports_otel_future_ext)
+    };
+    let mut edits = vec![Edit::insert(arg.end_byte(), method)];
+    if !has_import {
+        edits.push(match rs.use_insert_at {
+            0 => Edit::insert(0, format!("{import}{eol}")),
+            at => Edit::insert(at, format!("{eol}{import}")),
+        });
+    }
+    hit.var("carry", method).edits(edits)
+}

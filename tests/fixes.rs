@@ -1,0 +1,67 @@
+//! Applying a rule's fix gives exactly the expected text, including the import it adds in the file's own style.
+use std::path::Path;
+
+use ctxlint::jsmodel::JsModelChoice;
+use ctxlint::run::{lint_text, RunOptions};
+
+fn fixed(path: &str, source: &str, rule: &str, options: &RunOptions) -> String {
+    let findings = lint_text(Path::new(path), source, options).expect("lints");
+    let finding = findings.iter().find(|f| &*f.rule == rule).unwrap_or_else(|| panic!("no {rule} finding"));
+    let fix = finding.fix.as_ref().expect("a fix");
+    let out = fix.apply(source).expect("edits apply");
+    let again = lint_text(Path::new(path), &out, options).expect("lints");
+    assert!(
+        !again.iter().any(|f| &*f.rule == rule || &*f.rule == "parse-error"),
+        "after the fix: {:?}",
+        again.iter().map(|f| &f.rule).collect::<Vec<_>>()
+    );
+    out
+}
+
+#[test]
+fn rust_spawn_gets_in_current_span_and_the_trait_import() {
+    let src = "use tracing::info_span;\n\nfn handler() {\n    let _e = info_span!(\"req\").entered();\n    tokio::spawn(async move { work().await });\n}\n";
+    let want = "use tracing::info_span;\nuse tracing::Instrument;\n\nfn handler() {\n    let _e = info_span!(\"req\").entered();\n    tokio::spawn(async move { work().await }.in_current_span());\n}\n";
+    assert_eq!(fixed("a.rs", src, "rs/spawn-without-instrument", &RunOptions::default()), want);
+}
+
+#[test]
+fn rust_spawn_in_an_opentelemetry_scope_gets_with_current_context() {
+    let src = "use opentelemetry::Context;\n\nasync fn handler(cx: Context) {\n    async move {\n        tokio::spawn(work());\n    }\n    .with_context(cx)\n    .await;\n}\n";
+    let out = fixed("a.rs", src, "rs/spawn-without-instrument", &RunOptions::default());
+    assert!(out.contains("use opentelemetry::context::FutureExt;\n"), "{out}");
+    assert!(out.contains("tokio::spawn(work().with_current_context());"), "{out}");
+}
+
+#[test]
+fn python_submit_gets_a_fresh_context_copy_and_the_import() {
+    let src = "\"\"\"Billing.\"\"\"\nfrom concurrent.futures import ThreadPoolExecutor\n\n\ndef handle(order):\n    with ThreadPoolExecutor() as pool:\n        pool.submit(charge, order)\n";
+    let want = "\"\"\"Billing.\"\"\"\nfrom concurrent.futures import ThreadPoolExecutor\nimport contextvars\n\n\ndef handle(order):\n    with ThreadPoolExecutor() as pool:\n        pool.submit(contextvars.copy_context().run, charge, order)\n";
+    assert_eq!(fixed("a.py", src, "py/executor-without-context", &RunOptions::default()), want);
+}
+
+#[test]
+fn python_attach_gets_try_finally_with_crlf_and_tabs_kept() {
+    let src = "from opentelemetry import context\r\n\r\ndef consume(msg):\r\n\ttoken = context.attach(ctx)\r\n\tprocess(msg)\r\n\tcontext.detach(token)\r\n";
+    let want = "from opentelemetry import context\r\n\r\ndef consume(msg):\r\n\ttoken = context.attach(ctx)\r\n\ttry:\r\n\t\tprocess(msg)\r\n\tfinally:\r\n\t\tcontext.detach(token)\r\n";
+    assert_eq!(fixed("a.py", src, "py/attach-without-detach", &RunOptions::default()), want);
+}
+
+#[test]
+fn js_timer_gets_context_bind_and_a_named_import_added_to_the_existing_one() {
+    let src = "import { trace } from '@opentelemetry/api';\nconst tracer = trace.getTracer('x');\ntracer.startActiveSpan('a', (s) => {\n  setTimeout(() => tracer.startSpan('b').end(), 1);\n  s.end();\n});\n";
+    let want = "import { trace, context } from '@opentelemetry/api';\nconst tracer = trace.getTracer('x');\ntracer.startActiveSpan('a', (s) => {\n  setTimeout(context.bind(context.active(), () => tracer.startSpan('b').end()), 1);\n  s.end();\n});\n";
+    let options = RunOptions { js_model: JsModelChoice::Stack, ..RunOptions::default() };
+    assert_eq!(fixed("a.js", src, "js/unbound-timer", &options), want);
+}
+
+#[test]
+fn js_timer_in_commonjs_gets_a_require() {
+    let src = "'use strict';\nconst { trace } = require('@opentelemetry/api');\nconst tracer = trace.getTracer('x');\nfunction f() {\n  tracer.startActiveSpan('a', (s) => {\n    setTimeout(() => tracer.startSpan('b').end(), 1);\n  });\n}\n";
+    let options = RunOptions { js_model: JsModelChoice::Stack, ..RunOptions::default() };
+    let out = fixed("a.js", src, "js/unbound-timer", &options);
+    assert!(
+        out.contains("const { trace } = require('@opentelemetry/api');\nconst { context } = require('@opentelemetry/api');\n"),
+        "{out}"
+    );
+}
