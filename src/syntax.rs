@@ -89,36 +89,36 @@ impl<'t> Iterator for Preorder<'t> {
     }
 }
 
-/// Every named descendant of `root` (itself included) for which `pred` holds, not descending into nodes for which
-/// `stop` holds (those are still tested themselves unless they are the root).
-pub fn find_all<'t>(root: Node<'t>, mut stop: impl FnMut(Node<'t>) -> bool, mut pred: impl FnMut(Node<'t>) -> bool) -> Vec<Node<'t>> {
-    let mut out = Vec::new();
+/// The named descendants of `root` (itself included) for which `pred` holds, in pre-order, lazily, not descending
+/// into nodes for which `stop` holds (those are still tested themselves unless they are the root).
+pub fn descendants_where<'t>(
+    root: Node<'t>,
+    mut stop: impl FnMut(Node<'t>) -> bool,
+    mut pred: impl FnMut(Node<'t>) -> bool,
+) -> impl Iterator<Item = Node<'t>> {
     let mut walk = Preorder::new(root);
-    while let Some(node) = walk.next() {
-        if node.id() != root.id() && stop(node) {
-            walk.skip_children();
-            continue;
+    std::iter::from_fn(move || {
+        while let Some(node) = walk.next() {
+            if node.id() != root.id() && stop(node) {
+                walk.skip_children();
+                continue;
+            }
+            if node.is_named() && pred(node) {
+                return Some(node);
+            }
         }
-        if node.is_named() && pred(node) {
-            out.push(node);
-        }
-    }
-    out
+        None
+    })
 }
 
-/// The first named descendant (pre-order) for which `pred` holds, not descending where `stop` holds.
-pub fn find_first<'t>(root: Node<'t>, mut stop: impl FnMut(Node<'t>) -> bool, mut pred: impl FnMut(Node<'t>) -> bool) -> Option<Node<'t>> {
-    let mut walk = Preorder::new(root);
-    while let Some(node) = walk.next() {
-        if node.id() != root.id() && stop(node) {
-            walk.skip_children();
-            continue;
-        }
-        if node.is_named() && pred(node) {
-            return Some(node);
-        }
-    }
-    None
+/// Every matching descendant: see [`descendants_where`].
+pub fn find_all<'t>(root: Node<'t>, stop: impl FnMut(Node<'t>) -> bool, pred: impl FnMut(Node<'t>) -> bool) -> Vec<Node<'t>> {
+    descendants_where(root, stop, pred).collect()
+}
+
+/// The first matching descendant in pre-order: see [`descendants_where`].
+pub fn find_first<'t>(root: Node<'t>, stop: impl FnMut(Node<'t>) -> bool, pred: impl FnMut(Node<'t>) -> bool) -> Option<Node<'t>> {
+    descendants_where(root, stop, pred).next()
 }
 
 /// The statement-level indentation (leading spaces/tabs) of the line that holds `offset`.
