@@ -89,7 +89,7 @@ pub fn lint_source(
     let Some(matcher) = registry.matcher(lang) else { return Ok(Vec::new()) };
     let cx = FileCx::new(&source, &tree, lang, js_model);
     let enabled = |rule: &Rule| options.enabled.as_ref().is_none_or(|set| set.contains(&*rule.id));
-    let mut out = Out { registry, cx: &cx, path, source: &source, findings: Vec::new(), seen: HashSet::new() };
+    let mut out = Out { cx: &cx, path, source: &source, findings: Vec::new(), seen: HashSet::new() };
 
     for &rule_index in &matcher.file_rules {
         let rule = &registry.rules[rule_index];
@@ -129,19 +129,18 @@ pub fn lint_source(
 }
 
 struct Out<'a> {
-    registry: &'a Registry,
     cx: &'a FileCx<'a>,
     path: &'a Path,
     source: &'a Arc<str>,
     findings: Vec<Finding>,
-    seen: HashSet<(usize, usize, usize)>,
+    /// (rule, range) already reported: two patterns of one rule may match the same code.
+    seen: HashSet<(Arc<str>, usize, usize)>,
 }
 
 impl Out<'_> {
     fn push(&mut self, rule: &Rule, hit: Hit, captures: &Captures<'_>) {
         let Some(range) = hit.range.clone().or_else(|| captures.get("report").map(|n| n.byte_range())) else { return };
-        let rule_pos = self.registry.rules.iter().position(|r| r.id == rule.id).unwrap_or(usize::MAX);
-        if !self.seen.insert((rule_pos, range.start, range.end)) {
+        if !self.seen.insert((rule.id.clone(), range.start, range.end)) {
             return;
         }
         let fill = |template: &str| fill(template, &hit, captures, self.cx);
