@@ -162,11 +162,9 @@ impl Out<'_> {
         labels.sort_by_key(|l| (l.range.start, l.range.end));
         labels.dedup_by(|a, b| a.range == b.range);
         let fix = match (&hit.edits, &rule.spec.fix) {
-            (Some(edits), Some(spec)) => Some(Fix {
-                applicability: if hit.fix_display_only { crate::fix::Applicability::DisplayOnly } else { spec.applicability },
-                description: fill(&spec.description),
-                edits: edits.clone(),
-            }),
+            (Some(edits), Some(spec)) => {
+                Some(Fix { applicability: spec.applicability, description: fill(&spec.description), edits: edits.clone() })
+            }
             _ => None,
         };
         let lines = self.cx.lines();

@@ -5,7 +5,6 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::file_cx::FileCx;
-use crate::finding::Label;
 use crate::fix::Edit;
 
 mod js_common;
@@ -43,8 +42,6 @@ pub struct Hit {
     pub labels: Vec<(&'static str, Range<usize>)>,
     /// The fix's edits (the rule's `[fix]` gives applicability and description); `None`: no fix here.
     pub edits: Option<Vec<Edit>>,
-    /// Overrides the rule's fix applicability for this finding (e.g. display-only where an edit is unsafe).
-    pub fix_display_only: bool,
 }
 
 impl Hit {
@@ -109,9 +106,4 @@ pub static CHECKS: &[&CheckDef] = &[
 
 pub fn find(name: &str) -> Option<&'static CheckDef> {
     CHECKS.iter().copied().find(|c| c.name == name)
-}
-
-/// A label added by the check, as a finding label (text resolved by the engine).
-pub fn label(range: Range<usize>, message: String) -> Label {
-    Label { range, message }
 }
