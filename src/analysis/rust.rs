@@ -247,16 +247,29 @@ pub struct RustScope<'t> {
     pub why: &'static str,
 }
 
+/// Is `node` inside the arguments of an `.instrument(..)`-like call (below `body`)?
+fn is_instrument_argument(node: Node<'_>, body: Node<'_>, source: &str) -> bool {
+    ancestors(node).take_while(|a| a.id() != body.id()).any(|a| {
+        a.kind() == "arguments"
+            && a.parent().is_some_and(|call| {
+                call.kind() == "call_expression" && method_name(call, source).is_some_and(|m| INSTRUMENT_METHODS.contains(&m))
+            })
+    })
+}
+
 /// Does code in `body` (not in nested closures, async blocks or fns) create or enter a span or attach a context?
 fn creates_or_enters_spans<'t>(body: Node<'t>, source: &str) -> Option<Node<'t>> {
     syntax::find_first(
         body,
         |n| is_separate_body(n) && n.id() != body.id(),
         |n| match n.kind() {
-            "macro_invocation" => n.child_by_field_name("macro").is_some_and(|m| {
-                let name = syntax::text(m, source);
-                SPAN_MACROS.contains(&name.rsplit("::").next().unwrap_or(name))
-            }),
+            // a span made only to instrument a future (`fut.instrument(info_span!(..))`) is never current here
+            "macro_invocation" => {
+                n.child_by_field_name("macro").is_some_and(|m| {
+                    let name = syntax::text(m, source);
+                    SPAN_MACROS.contains(&name.rsplit("::").next().unwrap_or(name))
+                }) && !is_instrument_argument(n, body, source)
+            }
             "call_expression" => {
                 enters_span(n, source, ENTER_METHODS) || method_name(n, source).is_some_and(|m| m == "in_span" || m == "start_with_context")
             }

@@ -136,8 +136,11 @@ fn enters_captured_span(body: Node<'_>, source: &str) -> bool {
                     .map(|v| syntax::text(v, source))
                     .unwrap_or("");
                 let base = receiver.split(['.', '(']).next().unwrap_or(receiver);
-                // `Span::current().enter()` inside the new task finds no span; a span made inside is a new root
-                !receiver.contains("::current()") && !locals.iter().any(|l| l.trim_start_matches("mut ") == base)
+                // `Span::current().enter()` inside the new task finds no span; a span made inside (`info_span!(..)`,
+                // or bound by a `let` inside) is a new root
+                !receiver.contains("::current()")
+                    && !receiver.contains("!(")
+                    && !locals.iter().any(|l| l.trim_start_matches("mut ") == base)
             }
             "macro_invocation" => syntax::text(n, source).contains("parent:"),
             _ => false,
