@@ -49,7 +49,7 @@ pub fn rule_page(rule: &Rule) -> String {
     let d = &s.docs;
     let fence = |code: &str| format!("```\n{}\n```", code.trim_end());
     format!(
-        "# {id}\n\n{summary}\n\nLanguages: {langs}\nDefault severity: {sev}\nFix: {fix}\n\n## What it does\n{what}\n\n## Why is this bad?\n{why}\n\n## Example\n{bad}\n\n## Use instead\n{good}\n\n## Fix safety\n{safety}\n\n## Known problems\n{known}\n",
+        "# {id}\n\n{summary}\n\nLanguages: {langs}\nDefault severity: {sev}\nFix: {fix}\n\n## What it does\n{what}\n\n## Why is this bad?\n{why}\n\n## Example\n{bad}\n\n## Use instead\n{good}\n\n## Fix safety\n{safety}\n\n## Known problems\n{known}\n\n## Witness\n{witness}\n",
         id = rule.id,
         summary = s.summary,
         langs = languages(rule),
@@ -61,6 +61,15 @@ pub fn rule_page(rule: &Rule) -> String {
         good = fence(&d.good),
         safety = d.fix_safety.trim(),
         known = d.known_problems.trim(),
+        witness = match &s.witness {
+            Some(w) => format!(
+                "Shown against the real runtime ({}) by programs that exit non-zero if the runtime stops behaving this way \
+                 (run them with `tests/witness/run.sh` in the ctxlint repository):\n{}",
+                w.runtime,
+                w.programs.iter().map(|p| format!("- {p}")).collect::<Vec<_>>().join("\n")
+            ),
+            None => "This rule makes no claim about the runtime, so it has no witness program.".to_string(),
+        },
     )
 }
 

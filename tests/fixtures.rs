@@ -11,6 +11,11 @@ fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
     entries.sort();
     for path in entries {
         if path.is_dir() {
+            // installed dependencies and build output of the witness projects
+            if path.file_name().is_some_and(|n| ["node_modules", ".venv", "target", "__pycache__"].contains(&n.to_string_lossy().as_ref()))
+            {
+                continue;
+            }
             fixture_files(&path, out);
         } else if Lang::from_path(&path).is_some() && !path.to_string_lossy().contains(".fixed.") {
             out.push(path);
@@ -171,4 +176,48 @@ fn unbound_timer_is_silent_where_the_runtime_keeps_the_context() {
     assert_eq!(count(JsModelChoice::None), 8);
     assert_eq!(count(JsModelChoice::AsyncLocalStorage), 0);
     assert_eq!(count(JsModelChoice::Zone), 0);
+}
+
+/// Each witness program is linted like a fixture: a bad program has its rule's finding(s) exactly on its marked
+/// lines, a good program and the shared helpers have none.
+#[test]
+fn every_witness_is_linted_exactly_as_marked() {
+    let mut files = Vec::new();
+    fixture_files(Path::new("tests/witness"), &mut files);
+    assert!(files.len() >= 14, "witness programs not found: {}", files.len());
+    let options = RunOptions::default();
+    let mut problems = Vec::new();
+    for f in &files {
+        let source = std::fs::read_to_string(f).expect("utf-8");
+        let expected = expectations::parse(Lang::from_path(f).expect("lang"), &source).expect("parse");
+        let is_bad = f.file_name().is_some_and(|n| n.to_string_lossy().starts_with("bad"));
+        if is_bad == expected.is_empty() {
+            problems.push(format!("{}: a bad program must mark its finding(s), others none", f.display()));
+        }
+        problems.extend(compare(f, &options));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every rule that claims something about the runtime names its witness programs, and they exist.
+#[test]
+fn every_runtime_rule_has_witnesses() {
+    let registry = ctxlint::registry::builtin().expect("rules load");
+    for rule in &registry.rules {
+        let Some(w) = &rule.spec.witness else {
+            assert_eq!(&*rule.id, "parse-error", "{} has no [witness]", rule.id);
+            continue;
+        };
+        assert!(!w.runtime.is_empty());
+        for kind in ["bad", "good"] {
+            assert!(w.programs.iter().any(|p| p.rsplit('/').next().is_some_and(|n| n.starts_with(kind))), "{}: no {kind} witness", rule.id);
+        }
+        for program in &w.programs {
+            let source = std::fs::read_to_string(program).unwrap_or_else(|e| panic!("{}: {program}: {e}", rule.id));
+            let expected = expectations::parse(Lang::from_path(Path::new(program)).expect("lang"), &source).expect("parse");
+            if program.rsplit('/').next().is_some_and(|n| n.starts_with("bad")) {
+                assert!(expected.iter().any(|(_, r)| *r == *rule.id), "{program} does not mark a {} finding", rule.id);
+            }
+        }
+    }
 }

@@ -37,6 +37,18 @@ pub struct RuleSpec {
     #[serde(default)]
     pub fix: Option<FixSpec>,
     pub docs: Docs,
+    /// The programs that show the rule's claim against the real runtime (tests/witness/), for rules that make one.
+    #[serde(default)]
+    pub witness: Option<Witness>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Witness {
+    /// Paths from the repository root: at least one `bad` and one `good` program.
+    pub programs: Vec<String>,
+    /// The runtime and SDK versions the programs were shown with.
+    pub runtime: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
