@@ -42,8 +42,11 @@ function parentOf(name) {
   return parentId ? recorder.names.get(parentId) || 'unknown' : 'ROOT';
 }
 
+/** Did span `child` start after span `parent` ended (false when either never happened). */
 function startedAfterEnd(child, parent) {
-  return recorder.events.indexOf(`start:${child}`) > recorder.events.indexOf(`end:${parent}`);
+  const start = recorder.events.indexOf(`start:${child}`);
+  const end = recorder.events.indexOf(`end:${parent}`);
+  return start >= 0 && end >= 0 && start > end;
 }
 
 function waitFor(name, timeoutMs = 2000) {

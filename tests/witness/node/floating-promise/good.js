@@ -17,6 +17,6 @@ function handle() {
 }
 
 handle();
-waitFor('audit').then(() =>
+Promise.all([waitFor('audit'), waitFor('handle')]).then(() =>
   expect(parentOf('audit') === 'handle' && !startedAfterEnd('audit', 'handle'), "the child span starts before its parent 'handle' ends"),
 );
