@@ -1,5 +1,5 @@
 //! The command line: clap definitions, resolved once into run options, and the top-level commands.
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::engine::EngineOptions;
 use crate::jsmodel::JsModelChoice;
 use crate::output::human::{self, Style};
-use crate::output::json;
+use crate::output::{github, json, sarif};
 use crate::registry;
 use crate::run::{self, RunOptions};
 
@@ -47,8 +47,43 @@ pub enum Command {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Code frames with labels, help and fixes, and a summary line.
     Human,
+    /// One JSON document, schema version 1 (README: "JSON output").
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions annotations (`::error file=..::message`).
+    Github,
+}
+
+impl Format {
+    fn parse(name: &str) -> Option<Format> {
+        <Format as ValueEnum>::from_str(name, true).ok()
+    }
+}
+
+/// Where one output goes: `-o FILE` sends `--format` there instead of stdout; `-o FORMAT=FILE` adds an output.
+#[derive(Debug, Clone)]
+pub struct OutputTarget {
+    pub format: Option<Format>,
+    pub file: PathBuf,
+}
+
+fn parse_output(value: &str) -> Result<OutputTarget, String> {
+    if value.is_empty() {
+        return Err("an output needs a file".to_string());
+    }
+    match value.split_once('=') {
+        Some((format, file)) if !format.is_empty() && !format.contains(['/', '\\', '.']) => {
+            let format = Format::parse(format).ok_or_else(|| format!("unknown format `{format}` (human, json, sarif, github)"))?;
+            if file.is_empty() {
+                return Err("an output needs a file after `=`".to_string());
+            }
+            Ok(OutputTarget { format: Some(format), file: PathBuf::from(file) })
+        }
+        _ => Ok(OutputTarget { format: None, file: PathBuf::from(value) }),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -60,11 +95,19 @@ pub enum ColorChoice {
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
-    /// Files and directories to lint [default: .]
+    /// Files and directories to lint [default: .]; `-` reads standard input (with --stdin-filename)
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, alias = "output-format", value_enum, default_value = "human")]
     pub format: Format,
+    /// Write the output to FILE instead of stdout; `FORMAT=FILE` writes another output as well (repeatable), e.g.
+    /// `-o sarif=ctxlint.sarif` next to the human output on the terminal.
+    #[arg(short = 'o', long = "output", value_name = "[FORMAT=]FILE", value_parser = parse_output)]
+    pub outputs: Vec<OutputTarget>,
+    /// Lint standard input (given as `-`) as if it were this file: its extension picks the language, and
+    /// package.json is looked up from its directory.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// When to use colour (NO_COLOR is honoured under `auto`).
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
@@ -153,7 +196,30 @@ fn check(args: CheckArgs) -> ExitCode {
         threads: args.threads,
         engine: EngineOptions { prefilter: !args.no_prefilter, enabled: None },
     };
-    let report = match run::lint_paths(&paths, &options) {
+    let registry = match load_registry() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let reads_stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    let report = if reads_stdin {
+        if paths.len() > 1 {
+            eprintln!("error: `-` (standard input) cannot be combined with other paths");
+            return ExitCode::from(2);
+        }
+        let Some(name) = &args.stdin_filename else {
+            eprintln!("error: reading standard input needs --stdin-filename PATH to choose the language");
+            return ExitCode::from(2);
+        };
+        let mut text = String::new();
+        if let Err(e) = io::stdin().read_to_string(&mut text) {
+            eprintln!("error: cannot read standard input: {e}");
+            return ExitCode::from(2);
+        }
+        run::lint_stdin(name, text, &options)
+    } else {
+        run::lint_paths(&paths, &options).map_err(|e| e.to_string())
+    };
+    let report = match report {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: internal: a built-in rule does not load: {e}");
@@ -174,20 +240,25 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         0
     };
-    let text = match args.format {
+    let render = |format: Format, color: bool| match format {
         Format::Json => json::render(&report),
-        Format::Human => {
-            let width = terminal_width();
-            let mut text = String::new();
-            for f in &report.findings {
-                text.push_str(&human::render_finding(f, Style { color, width }));
-            }
-            text.push_str(&human::summary(&report, true));
-            text.push('\n');
-            text
-        }
+        Format::Sarif => sarif::render(&report, registry, &sarif::cwd_uri()),
+        Format::Github => github::render(&report),
+        Format::Human => human::render(&report, Style { color, width: terminal_width() }, true),
     };
-    finish(emit(&text), code)
+    let mut stdout_taken = false;
+    for target in &args.outputs {
+        let format = target.format.unwrap_or(args.format);
+        stdout_taken |= target.format.is_none();
+        if let Err(e) = std::fs::write(&target.file, render(format, false)) {
+            eprintln!("error: cannot write {}: {}", target.file.display(), crate::walk::describe_io(&e));
+            return ExitCode::from(2);
+        }
+    }
+    if stdout_taken {
+        return ExitCode::from(code);
+    }
+    finish(emit(&render(args.format, color)), code)
 }
 
 fn terminal_width() -> usize {

@@ -76,6 +76,21 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Loa
     Ok(report)
 }
 
+/// Lints standard input as if it were the file at `path`: its language, package.json and config come from that path.
+pub fn lint_stdin(path: &Path, text: String, options: &RunOptions) -> Result<Report, String> {
+    let start = Instant::now();
+    let mut report = Report::default();
+    match lint_text(path, &text, options) {
+        Ok(findings) => {
+            report.findings = findings;
+            report.files_checked = 1;
+        }
+        Err(e) => report.errors.push(e),
+    }
+    report.duration = start.elapsed();
+    Ok(report)
+}
+
 /// Lints one in-memory text as if it were the file at `path` (whose extension picks the language).
 pub fn lint_text(path: &Path, text: &str, options: &RunOptions) -> Result<Vec<Finding>, String> {
     let registry = registry::builtin().map_err(|e| e.to_string())?;

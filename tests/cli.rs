@@ -310,3 +310,125 @@ fn the_readme_rules_table_is_generated_from_the_rule_files() {
     let readme = fs::read_to_string("README.md").expect("README.md");
     assert!(readme.contains(table.trim_end()), "README.md's rules table is stale: paste `ctxlint rules --markdown`");
 }
+
+#[test]
+fn stdin_is_linted_as_the_named_file_with_its_package_json() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "web/package.json", r#"{"dependencies": {"@opentelemetry/sdk-trace-web": "2"}}"#);
+    // the file need not exist: an editor's unsaved buffer
+    let out = ctxlint()
+        .args(["--format", "json", "--stdin-filename"])
+        .arg(dir.path().join("web/src/unsaved.js"))
+        .arg("-")
+        .write_stdin(TIMER_JS)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["findings"][0]["rule"], "js/unbound-timer");
+    assert!(doc["findings"][0]["path"].as_str().is_some_and(|p| p.ends_with("web/src/unsaved.js")));
+    assert_eq!(doc["summary"]["files_checked"], 1);
+}
+
+#[test]
+fn stdin_needs_a_filename_and_stands_alone() {
+    ctxlint().arg("-").write_stdin("x").assert().code(2).stderr(predicate::str::contains("needs --stdin-filename"));
+    ctxlint()
+        .args(["--stdin-filename", "a.py", "-", "src"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be combined"));
+    ctxlint()
+        .args(["--stdin-filename", "a.txt", "-"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a file ctxlint reads"));
+}
+
+#[test]
+fn several_outputs_in_one_run() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "bad.py", BAD_PY);
+    let sarif = dir.path().join("out.sarif");
+    let json_out = dir.path().join("out.json");
+    ctxlint()
+        .current_dir(dir.path())
+        .arg("bad.py")
+        .arg("-o")
+        .arg(format!("sarif={}", sarif.display()))
+        .arg("--output")
+        .arg(format!("json={}", json_out.display()))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("py/dangling-task").and(predicate::str::contains("Found 1 problem")));
+    let log: serde_json::Value = serde_json::from_str(&fs::read_to_string(&sarif).expect("sarif written")).expect("sarif json");
+    assert_eq!(log["version"], "2.1.0");
+    assert_eq!(log["runs"][0]["results"][0]["ruleId"], "py/dangling-task");
+    assert_eq!(log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "bad.py");
+    let doc: serde_json::Value = serde_json::from_str(&fs::read_to_string(&json_out).expect("json written")).expect("json");
+    assert_eq!(doc["summary"]["findings"], 1);
+    // `-o FILE` without a format sends --format there instead of stdout
+    let plain = dir.path().join("plain.txt");
+    ctxlint()
+        .current_dir(dir.path())
+        .args(["bad.py", "--format", "github", "-o"])
+        .arg(&plain)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty());
+    assert!(fs::read_to_string(&plain).expect("written").starts_with("::warning file=bad.py,line=5,col=5,"));
+}
+
+#[test]
+fn a_bad_output_is_a_usage_error() {
+    ctxlint().args(["-o", "xml=out.xml", "."]).assert().code(2).stderr(predicate::str::contains("unknown format `xml`"));
+    ctxlint().args(["-o", "sarif=", "."]).assert().code(2);
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "ok.py", GOOD_PY);
+    ctxlint()
+        .arg(dir.path())
+        .arg("-o")
+        .arg(dir.path().join("no/such/dir/out.sarif"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot write"));
+}
+
+#[test]
+fn github_format_maps_severities() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "bad.py", &format!("{BAD_PY}\n\ndef f():\n    from opentelemetry import context\n    context.attach(x)\n"));
+    let out = ctxlint().current_dir(dir.path()).args(["--format", "github", "bad.py"]).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines().any(|l| l.starts_with("::warning file=bad.py,line=5,col=5,endLine=5,endColumn=24,title=ctxlint (py/dangling-task)::")),
+        "{text}"
+    );
+    assert!(
+        text.lines().any(|l| l.starts_with("::error file=bad.py,line=10,") && l.contains("title=ctxlint (py/attach-without-detach)::")),
+        "{text}"
+    );
+}
+
+#[test]
+fn sarif_reports_parse_failures_and_unreadable_paths_as_notifications() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "broken.py", &format!("{BAD_PY}\ndef broken(:\n    pass\n"));
+    let out = ctxlint().current_dir(dir.path()).args(["--format", "sarif", "broken.py", "missing.py"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif json");
+    let run = &log["runs"][0];
+    let rules: Vec<&str> = run["results"].as_array().expect("results").iter().map(|r| r["ruleId"].as_str().expect("id")).collect();
+    assert_eq!(rules, ["py/dangling-task"]);
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notes = invocation["toolExecutionNotifications"].as_array().expect("notifications");
+    assert_eq!(notes.len(), 2);
+    assert_eq!(notes[0]["descriptor"]["id"], "parse-error");
+    assert_eq!(notes[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 7);
+    assert_eq!(notes[1]["level"], "error");
+    assert!(notes[1]["message"]["text"].as_str().is_some_and(|t| t.contains("missing.py")));
+    assert_eq!(run["tool"]["driver"]["notifications"][0]["id"], "parse-error");
+}

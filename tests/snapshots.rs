@@ -63,3 +63,48 @@ fn rs_guard_across_await() {
 fn rs_spawn_without_instrument() {
     insta::assert_snapshot!(human_output("tests/fixtures/rs/spawn-without-instrument/bad.rs"));
 }
+
+#[test]
+fn sarif_log() {
+    let report =
+        lint_paths(&[PathBuf::from("tests/fixtures/py/attach-without-detach/bad.py")], &RunOptions::default()).expect("rules load");
+    let registry = ctxlint::registry::builtin().expect("rules load");
+    let log = ctxlint::output::sarif::render(&report, registry, "file:///work/");
+    let doc: serde_json::Value = serde_json::from_str(&log).expect("valid JSON");
+    // the results and the invocation; the rules' help texts are the rule files' docs, tested elsewhere
+    insta::assert_json_snapshot!(serde_json::json!({
+        "version": doc["version"],
+        "$schema": doc["$schema"],
+        "driver": { "name": doc["runs"][0]["tool"]["driver"]["name"], "rules": doc["runs"][0]["tool"]["driver"]["rules"].as_array().map(|r| r.len()) },
+        "originalUriBaseIds": doc["runs"][0]["originalUriBaseIds"],
+        "columnKind": doc["runs"][0]["columnKind"],
+        "invocations": doc["runs"][0]["invocations"],
+        "results": doc["runs"][0]["results"],
+    }));
+}
+
+#[test]
+fn github_annotations() {
+    let report = lint_paths(&[PathBuf::from("tests/fixtures/common/parse-error/bad.py")], &RunOptions::default()).expect("rules load");
+    insta::assert_snapshot!(ctxlint::output::github::render(&report));
+}
+
+/// The JSON output of every fixture and witness validates against the published schema (docs/), and the schema
+/// rejects a field it does not document.
+#[test]
+fn json_output_matches_the_documented_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("docs/json-output-v1.schema.json").expect("schema")).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let report =
+        lint_paths(&[PathBuf::from("tests/fixtures"), PathBuf::from("tests/witness")], &RunOptions::default()).expect("rules load");
+    let text = json::render(&report);
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    let errors: Vec<String> = validator.iter_errors(&doc).take(5).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    assert!(doc["findings"].as_array().is_some_and(|f| f.len() > 90), "too few findings to mean anything");
+    // the check can fail: an unknown field is rejected
+    let mut extra = doc.clone();
+    extra["findings"][0]["unexpected"] = serde_json::json!(1);
+    assert!(!validator.is_valid(&extra));
+}

@@ -296,8 +296,9 @@ pub fn span_scope<'t>(node: Node<'t>, source: &str) -> Option<RustScope<'t>> {
                 if let Some(call) = call
                     .filter(|c| c.kind() == "call_expression" && method_name(*c, source).is_some_and(|m| INSTRUMENT_METHODS.contains(&m)))
                 {
+                    // point at `instrument` itself, not at the whole multi-line async block
                     return Some(RustScope {
-                        node: call.child_by_field_name("function").unwrap_or(call),
+                        node: call.child_by_field_name("function").and_then(|f| f.child_by_field_name("field")).unwrap_or(call),
                         why: "this future is instrumented",
                     });
                 }

@@ -173,3 +173,14 @@ fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}s")
     }
 }
+
+/// Every finding's frame and the summary line.
+pub fn render(report: &Report, style: Style, with_time: bool) -> String {
+    let mut text = String::new();
+    for f in &report.findings {
+        text.push_str(&render_finding(f, style));
+    }
+    text.push_str(&summary(report, with_time));
+    text.push('\n');
+    text
+}

@@ -1,6 +1,8 @@
 //! Renderers: each is a pure function of the findings (and the run's summary) to text.
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use std::path::Path;
 
