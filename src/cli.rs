@@ -120,6 +120,9 @@ pub struct CheckArgs {
     /// Parse and check every file, even those without any rule's trigger words (same findings, slower).
     #[arg(long)]
     pub no_prefilter: bool,
+    /// Report suppression comments that give no reason after `]:` (rule `suppression-without-reason`).
+    #[arg(long)]
+    pub require_reason: bool,
 }
 
 /// Runs the command line; returns the process exit code.
@@ -194,7 +197,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let options = RunOptions {
         js_model: args.js_context_manager,
         threads: args.threads,
-        engine: EngineOptions { prefilter: !args.no_prefilter, enabled: None },
+        engine: EngineOptions { prefilter: !args.no_prefilter, enabled: None, require_reason: args.require_reason },
     };
     let registry = match load_registry() {
         Ok(r) => r,
@@ -235,7 +238,7 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     let code = if !report.errors.is_empty() {
         2
-    } else if !report.findings.is_empty() {
+    } else if report.unsuppressed().next().is_some() {
         1
     } else {
         0

@@ -34,13 +34,28 @@ impl Default for Workspace {
 pub struct EngineOptions {
     /// Skip rules (and the query pass) when a file has none of a rule's literal tokens.
     pub prefilter: bool,
-    /// Rule ids to run; `None` runs every rule.
+    /// Rule ids to run; `None` runs the rules that are on by default.
     pub enabled: Option<HashSet<String>>,
+    /// Report suppression comments that give no reason (`suppression-without-reason`).
+    pub require_reason: bool,
 }
 
 impl Default for EngineOptions {
     fn default() -> Self {
-        EngineOptions { prefilter: true, enabled: None }
+        EngineOptions { prefilter: true, enabled: None, require_reason: false }
+    }
+}
+
+impl EngineOptions {
+    /// Does this run report `rule`'s findings?
+    pub fn is_enabled(&self, rule: &Rule) -> bool {
+        if &*rule.id == crate::suppress::WITHOUT_REASON_RULE && self.require_reason {
+            return true;
+        }
+        match &self.enabled {
+            Some(set) => set.contains(&*rule.id),
+            None => rule.spec.default_enabled,
+        }
     }
 }
 
@@ -88,7 +103,7 @@ pub fn lint_source(
     .ok_or(EngineError::NoTree)?;
     let Some(matcher) = registry.matcher(lang) else { return Ok(Vec::new()) };
     let cx = FileCx::new(&source, &tree, lang, js_model);
-    let enabled = |rule: &Rule| options.enabled.as_ref().is_none_or(|set| set.contains(&*rule.id));
+    let enabled = |rule: &Rule| options.is_enabled(rule);
     let mut out = Out { cx: &cx, path, source: &source, findings: Vec::new(), seen: HashSet::new() };
 
     for &rule_index in &matcher.file_rules {
@@ -122,6 +137,15 @@ pub fn lint_source(
                 for hit in run(&cx, &captures) {
                     out.push(rule, hit, &captures);
                 }
+            }
+        }
+    }
+    let directives = crate::suppress::collect(tree.root_node(), &source, lang);
+    if !directives.is_empty() {
+        let no_captures = Captures { items: Vec::new() };
+        for (rule_id, hit) in crate::suppress::apply(&mut out.findings, &directives, registry, options, &source) {
+            if let Some(rule) = registry.get(rule_id) {
+                out.push(rule, hit, &no_captures);
             }
         }
     }
@@ -181,6 +205,7 @@ impl Out<'_> {
             help: Some(fill(&rule.spec.help)).filter(|h| !h.is_empty()),
             fix,
             source: self.source.clone(),
+            suppressed: None,
         });
     }
 }

@@ -51,6 +51,16 @@ pub struct Finding {
     pub fix: Option<Fix>,
     /// The file's text, shared by all findings of that file, for code frames.
     pub source: Arc<str>,
+    /// Set when an inline `ctxlint-ignore` comment silences the finding: it is still reported in JSON and SARIF,
+    /// but not shown to people and not counted for the exit code.
+    pub suppressed: Option<Suppressed>,
+}
+
+/// How a finding was silenced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppressed {
+    /// The reason written after `]:`, if any.
+    pub justification: Option<String>,
 }
 
 impl Finding {

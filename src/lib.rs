@@ -17,5 +17,6 @@ pub mod output;
 pub mod position;
 pub mod registry;
 pub mod run;
+pub mod suppress;
 pub mod syntax;
 pub mod walk;

@@ -35,6 +35,17 @@ pub struct Report {
     pub duration: Duration,
 }
 
+impl Report {
+    /// The findings that count: those no suppression comment silenced.
+    pub fn unsuppressed(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.suppressed.is_none())
+    }
+
+    pub fn suppressed_count(&self) -> usize {
+        self.findings.len() - self.unsuppressed().count()
+    }
+}
+
 enum FileOutcome {
     Linted(Vec<Finding>, Option<String>),
     Binary,

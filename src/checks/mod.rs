@@ -18,6 +18,12 @@ mod py_executor_without_context;
 mod rs_guard_across_await;
 mod rs_spawn_without_instrument;
 
+/// The engine's own suppression checks (see `crate::suppress`).
+pub static UNUSED_SUPPRESSION: CheckDef =
+    CheckDef { name: "unused-suppression", captures: &[], vars: &["id", "why"], variants: &[], labels: &[], run: CheckFn::Engine };
+pub static SUPPRESSION_WITHOUT_REASON: CheckDef =
+    CheckDef { name: "suppression-without-reason", captures: &[], vars: &["ids"], variants: &[], labels: &[], run: CheckFn::Engine };
+
 /// The captures of one query match, by name.
 pub struct Captures<'t> {
     pub items: Vec<(&'t str, Node<'t>)>,
@@ -76,6 +82,8 @@ pub enum CheckFn {
     Match(for<'a, 't> fn(&FileCx<'a>, &Captures<'t>) -> Vec<Hit>),
     /// Once per file, without a query.
     File(for<'a> fn(&FileCx<'a>) -> Vec<Hit>),
+    /// Findings the engine itself makes after the other rules ran (suppression comments).
+    Engine,
 }
 
 /// A named check and the contract the rule files are validated against.
@@ -102,6 +110,8 @@ pub static CHECKS: &[&CheckDef] = &[
     &py_dangling_task::CHECK,
     &rs_guard_across_await::CHECK,
     &rs_spawn_without_instrument::CHECK,
+    &UNUSED_SUPPRESSION,
+    &SUPPRESSION_WITHOUT_REASON,
 ];
 
 pub fn find(name: &str) -> Option<&'static CheckDef> {

@@ -16,7 +16,7 @@ fn escape_property(text: &str) -> String {
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    for f in &report.findings {
+    for f in report.unsuppressed() {
         let command = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

@@ -149,17 +149,21 @@ pub fn render_finding(finding: &Finding, style: Style) -> String {
 
 /// The closing summary line.
 pub fn summary(report: &Report, with_time: bool) -> String {
-    let errors = report.findings.iter().filter(|f| f.severity == Severity::Error).count();
-    let warnings = report.findings.iter().filter(|f| f.severity == Severity::Warning).count();
+    let errors = report.unsuppressed().filter(|f| f.severity == Severity::Error).count();
+    let warnings = report.unsuppressed().filter(|f| f.severity == Severity::Warning).count();
+    let shown = report.unsuppressed().count();
     let files = plural(report.files_checked, "file");
     let time = if with_time { format!(" in {:.2}s", report.duration.as_secs_f64()) } else { String::new() };
-    let skipped = if report.files_skipped > 0 { format!(", {} skipped (binary)", report.files_skipped) } else { String::new() };
-    if report.findings.is_empty() {
+    let mut skipped = if report.files_skipped > 0 { format!(", {} skipped (binary)", report.files_skipped) } else { String::new() };
+    if report.suppressed_count() > 0 {
+        skipped.push_str(&format!(", {} suppressed", report.suppressed_count()));
+    }
+    if shown == 0 {
         format!("All checks passed: {files} checked{time}{skipped}.")
     } else {
         format!(
             "Found {} ({}, {}): {files} checked{time}{skipped}.",
-            plural(report.findings.len(), "problem"),
+            plural(shown, "problem"),
             plural(errors, "error"),
             plural(warnings, "warning")
         )
@@ -177,7 +181,7 @@ fn plural(n: usize, word: &str) -> String {
 /// Every finding's frame and the summary line.
 pub fn render(report: &Report, style: Style, with_time: bool) -> String {
     let mut text = String::new();
-    for f in &report.findings {
+    for f in report.unsuppressed() {
         text.push_str(&render_finding(f, style));
     }
     text.push_str(&summary(report, with_time));

@@ -31,6 +31,7 @@ struct Summary {
     warnings: usize,
     files_checked: usize,
     files_skipped: usize,
+    suppressed: usize,
 }
 
 #[derive(Serialize)]
@@ -53,6 +54,12 @@ struct JsonFinding<'a> {
     help: Option<&'a str>,
     labels: Vec<JsonLabel<'a>>,
     fix: Option<JsonFix<'a>>,
+    suppressed: Option<JsonSuppressed<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppressed<'a> {
+    justification: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -116,6 +123,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
                 .map(|e| JsonEdit { start_byte: e.range.start, end_byte: e.range.end, replacement: &e.replacement })
                 .collect(),
         }),
+        suppressed: f.suppressed.as_ref().map(|s| JsonSuppressed { justification: s.justification.as_deref() }),
     }
 }
 
@@ -126,11 +134,12 @@ pub fn render(report: &Report) -> String {
         tool: Tool { name: "ctxlint", version: env!("CARGO_PKG_VERSION") },
         findings: report.findings.iter().map(finding).collect(),
         summary: Summary {
-            findings: report.findings.len(),
-            errors: report.findings.iter().filter(|f| f.severity == crate::finding::Severity::Error).count(),
-            warnings: report.findings.iter().filter(|f| f.severity == crate::finding::Severity::Warning).count(),
+            findings: report.unsuppressed().count(),
+            errors: report.unsuppressed().filter(|f| f.severity == crate::finding::Severity::Error).count(),
+            warnings: report.unsuppressed().filter(|f| f.severity == crate::finding::Severity::Warning).count(),
             files_checked: report.files_checked,
             files_skipped: report.files_skipped,
+            suppressed: report.suppressed_count(),
         },
     };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"

@@ -123,6 +123,15 @@ struct SarifResult {
     related_locations: Vec<Location>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<SarifFix>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<SarifSuppression>,
+}
+
+#[derive(Serialize)]
+struct SarifSuppression {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    justification: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -337,6 +346,11 @@ pub fn render(report: &Report, registry: &Registry, cwd_uri: &str) -> String {
             locations: vec![location(f, lines, &f.range, None, None)],
             related_locations: related,
             fixes,
+            suppressions: f
+                .suppressed
+                .iter()
+                .map(|s| SarifSuppression { kind: "inSource", justification: s.justification.as_ref().map(|j| sentence(j)) })
+                .collect(),
         });
     }
     for error in &report.errors {

@@ -24,6 +24,9 @@ pub struct RuleSpec {
     pub help: String,
     /// The named Rust check in `src/checks/` that decides each match.
     pub check: String,
+    /// Whether the rule runs when no selection names it (`false` for opt-in rules).
+    #[serde(default = "default_true")]
+    pub default_enabled: bool,
     /// Literal tokens of which at least one must be in a file for the rule to possibly match (prefilter).
     #[serde(default)]
     pub tokens: Vec<String>,
@@ -49,6 +52,10 @@ pub struct Witness {
     pub programs: Vec<String>,
     /// The runtime and SDK versions the programs were shown with.
     pub runtime: String,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
