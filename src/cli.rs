@@ -1,16 +1,17 @@
 //! The command line: clap definitions, resolved once into run options, and the top-level commands.
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::Discovery;
 use crate::engine::EngineOptions;
 use crate::jsmodel::JsModelChoice;
 use crate::output::human::{self, Style};
 use crate::output::{github, json, sarif};
 use crate::registry;
-use crate::run::{self, RunOptions};
+use crate::run::{self, RunError, RunOptions};
 
 /// ctxlint finds the code that loses or leaks the OpenTelemetry / tracing context at async boundaries.
 #[derive(Debug, Parser)]
@@ -43,6 +44,64 @@ pub enum Command {
         /// A rule id, e.g. `js/unbound-timer`.
         id: String,
     },
+    /// Print the settings that apply to a path, and the file they come from.
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// The file or directory whose settings to show [default: .]
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+/// Where settings come from and how the command line changes them.
+#[derive(Debug, Clone, Args)]
+pub struct SettingsArgs {
+    /// Use this configuration file for every linted file (instead of the closest one).
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+    /// Run only these rules (ids or prefixes such as `py/`; comma-separated or repeated). Overrides `select`.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+    /// Also run these rules (e.g. opt-in ones).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
+    /// Do not run these rules. Overrides `ignore`.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Option<Vec<String>>,
+    /// Do not lint walked paths matching these globs. Overrides `exclude`.
+    #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
+    pub exclude: Option<Vec<String>>,
+    /// The JavaScript context manager the code runs under; `auto` reads the config, then the nearest package.json.
+    #[arg(long = "js-context-manager", value_enum, default_value = "auto")]
+    pub js_context_manager: JsModelChoice,
+    /// Report suppression comments that give no reason after `]:` (rule `suppression-without-reason`).
+    #[arg(long)]
+    pub require_reason: bool,
+}
+
+impl SettingsArgs {
+    fn run_options(&self) -> RunOptions {
+        RunOptions {
+            js_model: self.js_context_manager,
+            engine: EngineOptions { require_reason: self.require_reason, ..EngineOptions::default() },
+            discovery: match (&self.config, self.isolated) {
+                (Some(path), _) => Discovery::Fixed(path.clone()),
+                (None, true) => Discovery::Isolated,
+                (None, false) => Discovery::Nearest,
+            },
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            extend_select: self.extend_select.clone(),
+            exclude: self.exclude.clone(),
+            ..RunOptions::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -111,18 +170,17 @@ pub struct CheckArgs {
     /// When to use colour (NO_COLOR is honoured under `auto`).
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
-    /// The JavaScript context manager the code runs under; `auto` reads the nearest package.json.
-    #[arg(long = "js-context-manager", value_enum, default_value = "auto")]
-    pub js_context_manager: JsModelChoice,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    /// Print the settings that apply to the first path instead of linting (same as `ctxlint config PATH`).
+    #[arg(long)]
+    pub show_settings: bool,
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Parse and check every file, even those without any rule's trigger words (same findings, slower).
     #[arg(long)]
     pub no_prefilter: bool,
-    /// Report suppression comments that give no reason after `]:` (rule `suppression-without-reason`).
-    #[arg(long)]
-    pub require_reason: bool,
 }
 
 /// Runs the command line; returns the process exit code.
@@ -131,6 +189,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
         Some(Command::Rules { markdown }) => list_rules(markdown),
         Some(Command::Rule { id }) => show_rule(&id),
         Some(Command::Check(args)) => check(args),
+        Some(Command::Config(args)) => show_settings(args.path.as_deref().unwrap_or(Path::new(".")), &args.settings),
         None => check(cli.check),
     }
 }
@@ -192,13 +251,110 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+/// Reports a run that could not start: configuration errors as a diagnostic pointing into the file.
+fn run_failed(error: &RunError) -> ExitCode {
+    match error {
+        RunError::Config(e) if e.span.is_some() => {
+            let handler = miette::GraphicalReportHandler::new_themed(if use_color_stderr() {
+                miette::GraphicalTheme::unicode()
+            } else {
+                miette::GraphicalTheme::unicode_nocolor()
+            });
+            let named = ConfigDiagnostic {
+                source: miette::NamedSource::new(crate::output::display_path(&e.path), e.source.clone()),
+                error: e.clone(),
+            };
+            let mut out = String::new();
+            if handler.render_report(&mut out, &named).is_ok() {
+                eprint!("{out}");
+            } else {
+                eprintln!("error: {e}");
+            }
+        }
+        other => eprintln!("error: {other}"),
+    }
+    ExitCode::from(2)
+}
+
+/// A configuration error with its file's name on the code frame.
+#[derive(Debug)]
+struct ConfigDiagnostic {
+    error: crate::config::ConfigError,
+    source: miette::NamedSource<String>,
+}
+
+impl std::fmt::Display for ConfigDiagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid configuration: {}", self.error.message)
+    }
+}
+
+impl std::error::Error for ConfigDiagnostic {}
+
+impl miette::Diagnostic for ConfigDiagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new("ctxlint::config"))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        miette::Diagnostic::labels(&self.error)
+    }
+}
+
+fn use_color_stderr() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stderr().is_terminal()
+}
+
+fn show_settings(path: &Path, args: &SettingsArgs) -> ExitCode {
+    let options = args.run_options();
+    let resolver = match options.config_resolver() {
+        Ok(r) => r,
+        Err(e) => return run_failed(&e),
+    };
+    // the settings of a directory are those of a file inside it
+    let probe = if path.is_dir() { path.join("_") } else { path.to_path_buf() };
+    let settings = match resolver.settings_for(&probe) {
+        Ok(s) => s,
+        Err(e) => return run_failed(&RunError::Config(e)),
+    };
+    let mut rules: Vec<String> = settings.rules_for(&crate::config::absolute(&probe)).into_iter().collect();
+    rules.sort();
+    let mut severity: Vec<String> = settings.severity.iter().map(|(k, v)| format!("{k} = {}", v.as_str())).collect();
+    severity.sort();
+    let text = format!(
+        "settings for {}\nfrom: {}\nrules ({}): {}\nseverity overrides: {}\nrequire-reason: {}\nexclude: {}\nper-file-ignores: {}\njs context-manager: {}\n",
+        crate::output::display_path(path),
+        settings.origin.as_ref().map_or_else(|| "defaults (no configuration file found)".to_string(), |p| crate::output::display_path(p)),
+        rules.len(),
+        rules.join(", "),
+        if severity.is_empty() { "none".to_string() } else { severity.join(", ") },
+        settings.require_reason,
+        if settings.exclude_globs.is_empty() { "none".to_string() } else { settings.exclude_globs.join(", ") },
+        if settings.per_file_ignore_globs.is_empty() {
+            "none".to_string()
+        } else {
+            settings.per_file_ignore_globs.iter().map(|(g, ids)| format!("{g} -> {}", ids.join(", "))).collect::<Vec<_>>().join("; ")
+        },
+        match settings.js_model.fixed() {
+            Some(m) => m.name().to_string(),
+            None => "auto (nearest package.json)".to_string(),
+        },
+    );
+    finish(emit(&text), 0)
+}
+
 fn check(args: CheckArgs) -> ExitCode {
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    let options = RunOptions {
-        js_model: args.js_context_manager,
-        threads: args.threads,
-        engine: EngineOptions { prefilter: !args.no_prefilter, enabled: None, require_reason: args.require_reason },
-    };
+    if args.show_settings {
+        return show_settings(&paths[0], &args.settings);
+    }
+    let mut options = args.settings.run_options();
+    options.threads = args.threads;
+    options.engine.prefilter = !args.no_prefilter;
     let registry = match load_registry() {
         Ok(r) => r,
         Err(code) => return code,
@@ -220,14 +376,11 @@ fn check(args: CheckArgs) -> ExitCode {
         }
         run::lint_stdin(name, text, &options)
     } else {
-        run::lint_paths(&paths, &options).map_err(|e| e.to_string())
+        run::lint_paths(&paths, &options)
     };
     let report = match report {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: internal: a built-in rule does not load: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return run_failed(&e),
     };
     let color = use_color(args.color);
     for notice in &report.notices {

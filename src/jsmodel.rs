@@ -32,7 +32,8 @@ impl JsModel {
 }
 
 /// The user's choice: a fixed model, or `auto`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum JsModelChoice {
     #[default]
     Auto,

@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod checks;
 pub mod cli;
+pub mod config;
 pub mod docs;
 pub mod engine;
 pub mod expectations;

@@ -5,20 +5,71 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::config::{self, CliOverrides, ConfigError, ConfigResolver, Discovery, Settings};
 use crate::engine::{self, EngineOptions, Workspace};
 use crate::finding::Finding;
 use crate::jsmodel::{JsModelChoice, JsModelResolver};
 use crate::lang::Lang;
-use crate::registry::{self, LoadError};
+use crate::registry::{self, LoadError, Registry};
 use crate::walk;
 
 /// Options of one run.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
+    /// The command line's JS model (`auto` lets the config file and package.json decide).
     pub js_model: JsModelChoice,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
+    /// `engine.enabled = Some(..)` runs exactly those rules, whatever the configuration says.
     pub engine: EngineOptions,
+    /// How configuration files are found.
+    pub discovery: Discovery,
+    /// `--select`, `--ignore`, `--extend-select`, `--exclude`.
+    pub select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub exclude: Option<Vec<String>>,
+}
+
+impl RunOptions {
+    fn overrides(&self) -> CliOverrides {
+        CliOverrides {
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            extend_select: self.extend_select.clone(),
+            exclude: self.exclude.clone(),
+            require_reason: self.engine.require_reason,
+            js_model: self.js_model,
+        }
+    }
+
+    /// The resolver of configuration files for this run.
+    pub fn config_resolver(&self) -> Result<ConfigResolver, RunError> {
+        let registry = registry::builtin().map_err(RunError::Rules)?;
+        config::check_cli_selectors(&self.overrides(), registry).map_err(RunError::Usage)?;
+        ConfigResolver::new(registry, self.overrides(), self.discovery.clone()).map_err(RunError::Config)
+    }
+}
+
+/// Why a run could not start or finish.
+#[derive(Debug)]
+pub enum RunError {
+    /// A built-in rule does not load: an internal error.
+    Rules(LoadError),
+    /// A configuration file is wrong.
+    Config(ConfigError),
+    /// A command-line value is wrong.
+    Usage(String),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Rules(e) => write!(f, "internal: a built-in rule does not load: {e}"),
+            RunError::Config(e) => write!(f, "{e}"),
+            RunError::Usage(e) => write!(f, "{e}"),
+        }
+    }
 }
 
 /// Everything a run found, sorted by path, line, column and rule.
@@ -53,16 +104,24 @@ enum FileOutcome {
 }
 
 /// Lints files and directories.
-pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, LoadError> {
+pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, RunError> {
     let start = Instant::now();
-    let registry = registry::builtin()?;
-    let walked = walk::collect(paths);
-    let resolver = JsModelResolver::new(options.js_model);
+    let registry = registry::builtin().map_err(RunError::Rules)?;
+    let configs = options.config_resolver()?;
+    let mut walked = walk::collect(paths);
+    // settings per file (config errors stop the run); walked files a config excludes are dropped
+    let mut jobs = Vec::with_capacity(walked.files.len());
+    for (path, lang) in std::mem::take(&mut walked.files) {
+        let settings = configs.settings_for(&path).map_err(RunError::Config)?;
+        if !walked.explicit.contains(&path) && settings.excludes(&config::absolute(&path)) {
+            continue;
+        }
+        jobs.push((path, lang, settings));
+    }
+    let resolver = JsModelResolver::new(JsModelChoice::Auto);
     let lint_all = || {
-        walked
-            .files
-            .par_iter()
-            .map_init(Workspace::default, |ws, (path, lang)| lint_file(registry, ws, options, &resolver, path, *lang))
+        jobs.par_iter()
+            .map_init(Workspace::default, |ws, (path, lang, settings)| lint_file(registry, ws, options, settings, &resolver, path, *lang))
             .collect::<Vec<_>>()
     };
     let outcomes = match rayon::ThreadPoolBuilder::new().num_threads(options.threads).build() {
@@ -88,30 +147,72 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Loa
 }
 
 /// Lints standard input as if it were the file at `path`: its language, package.json and config come from that path.
-pub fn lint_stdin(path: &Path, text: String, options: &RunOptions) -> Result<Report, String> {
+pub fn lint_stdin(path: &Path, text: String, options: &RunOptions) -> Result<Report, RunError> {
     let start = Instant::now();
     let mut report = Report::default();
-    match lint_text(path, &text, options) {
+    let configs = options.config_resolver()?;
+    match lint_with(&configs, path, &text, options) {
         Ok(findings) => {
             report.findings = findings;
             report.files_checked = 1;
         }
-        Err(e) => report.errors.push(e),
+        Err(LintTextError::Run(e)) => return Err(e),
+        Err(LintTextError::File(e)) => report.errors.push(e),
     }
     report.duration = start.elapsed();
     Ok(report)
 }
 
-/// Lints one in-memory text as if it were the file at `path` (whose extension picks the language).
-pub fn lint_text(path: &Path, text: &str, options: &RunOptions) -> Result<Vec<Finding>, String> {
-    let registry = registry::builtin().map_err(|e| e.to_string())?;
-    let lang = Lang::from_path(path).ok_or_else(|| format!("{}: not a file ctxlint reads", path.display()))?;
-    let resolver = JsModelResolver::new(options.js_model);
-    let model = resolver.model_for(path);
+enum LintTextError {
+    Run(RunError),
+    File(String),
+}
+
+fn lint_with(configs: &ConfigResolver, path: &Path, text: &str, options: &RunOptions) -> Result<Vec<Finding>, LintTextError> {
+    let registry = registry::builtin().map_err(|e| LintTextError::Run(RunError::Rules(e)))?;
+    let lang = Lang::from_path(path).ok_or_else(|| LintTextError::File(format!("{}: not a file ctxlint reads", path.display())))?;
+    let settings = configs.settings_for(path).map_err(|e| LintTextError::Run(RunError::Config(e)))?;
+    let resolver = JsModelResolver::new(JsModelChoice::Auto);
     let mut ws = Workspace::default();
     let mut findings =
-        engine::lint_source(registry, &mut ws, &options.engine, path, lang, Arc::from(text), model).map_err(|e| e.to_string())?;
+        run_engine(registry, &mut ws, options, &settings, &resolver, path, lang, Arc::from(text)).map_err(LintTextError::File)?;
     sort(&mut findings);
+    Ok(findings)
+}
+
+/// Lints one in-memory text as if it were the file at `path` (whose extension picks the language).
+pub fn lint_text(path: &Path, text: &str, options: &RunOptions) -> Result<Vec<Finding>, String> {
+    let configs = options.config_resolver().map_err(|e| e.to_string())?;
+    lint_with(&configs, path, text, options).map_err(|e| match e {
+        LintTextError::Run(e) => e.to_string(),
+        LintTextError::File(e) => e,
+    })
+}
+
+/// Runs the engine on one source with the settings that apply to it, then applies severity overrides.
+#[allow(clippy::too_many_arguments)]
+fn run_engine(
+    registry: &Registry,
+    ws: &mut Workspace,
+    options: &RunOptions,
+    settings: &Settings,
+    resolver: &JsModelResolver,
+    path: &Path,
+    lang: Lang,
+    text: Arc<str>,
+) -> Result<Vec<Finding>, String> {
+    let engine_options = EngineOptions {
+        prefilter: options.engine.prefilter,
+        enabled: Some(options.engine.enabled.clone().unwrap_or_else(|| settings.rules_for(&config::absolute(path)))),
+        require_reason: options.engine.require_reason || settings.require_reason,
+    };
+    let model = settings.js_model.fixed().unwrap_or_else(|| resolver.model_for(path));
+    let mut findings = engine::lint_source(registry, ws, &engine_options, path, lang, text, model).map_err(|e| e.to_string())?;
+    for f in &mut findings {
+        if let Some(level) = settings.severity.get(&*f.rule) {
+            f.severity = *level;
+        }
+    }
     Ok(findings)
 }
 
@@ -119,10 +220,12 @@ fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
+#[allow(clippy::too_many_arguments)]
 fn lint_file(
-    registry: &registry::Registry,
+    registry: &Registry,
     ws: &mut Workspace,
     options: &RunOptions,
+    settings: &Settings,
     resolver: &JsModelResolver,
     path: &Path,
     lang: Lang,
@@ -141,8 +244,7 @@ fn lint_file(
             (Arc::from(lossy), Some(format!("{}: not valid UTF-8; linted with invalid bytes replaced", path.display())))
         }
     };
-    let model = resolver.model_for(path);
-    match engine::lint_source(registry, ws, &options.engine, path, lang, text, model) {
+    match run_engine(registry, ws, options, settings, resolver, path, lang, text) {
         Ok(findings) => FileOutcome::Linted(findings, notice),
         Err(e) => FileOutcome::Failed(format!("{}: {e}", path.display())),
     }

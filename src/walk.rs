@@ -10,6 +10,8 @@ use crate::lang::{self, Lang};
 #[derive(Debug, Default)]
 pub struct Walked {
     pub files: Vec<(PathBuf, Lang)>,
+    /// Files named on the command line (config `exclude` does not apply to them).
+    pub explicit: std::collections::HashSet<PathBuf>,
     /// Paths given on the command line that do not exist, and directories or entries that could not be read.
     pub errors: Vec<String>,
     /// Explicit files with an extension ctxlint does not read.
@@ -24,7 +26,10 @@ pub fn collect(paths: &[PathBuf]) -> Walked {
         match std::fs::metadata(path) {
             Err(e) => out.errors.push(format!("{}: {}", path.display(), describe_io(&e))),
             Ok(meta) if meta.is_file() => match Lang::from_path(path) {
-                Some(lang) => out.files.push((clean(path), lang)),
+                Some(lang) => {
+                    out.explicit.insert(clean(path));
+                    out.files.push((clean(path), lang));
+                }
                 None => out.notices.push(format!(
                     "{}: skipped, not a file ctxlint reads (extensions: {})",
                     path.display(),
