@@ -175,6 +175,10 @@ pub struct CheckArgs {
     /// Print the settings that apply to the first path instead of linting (same as `ctxlint config PATH`).
     #[arg(long)]
     pub show_settings: bool,
+    /// Write a `ctxlint-ignore[...]` comment (with REASON, if given) above every current finding, to adopt ctxlint on
+    /// an existing codebase and fix later. Idempotent.
+    #[arg(long, value_name = "REASON", num_args = 0..=1, default_missing_value = "", require_equals = true)]
+    pub add_ignore: Option<String>,
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
@@ -383,6 +387,28 @@ fn check(args: CheckArgs) -> ExitCode {
         Err(e) => return run_failed(&e),
     };
     let color = use_color(args.color);
+    if let Some(reason) = &args.add_ignore {
+        for notice in &report.notices {
+            eprintln!("notice: {notice}");
+        }
+        for error in &report.errors {
+            eprintln!("error: {error}");
+        }
+        let reason = Some(reason.trim()).filter(|r| !r.is_empty());
+        let added = crate::add_ignore::apply(&report.findings, reason);
+        for skipped in &added.skipped {
+            eprintln!("error: {skipped}");
+        }
+        let text = format!(
+            "Added {} suppression comment{} to {} file{}.\n",
+            added.comments,
+            if added.comments == 1 { "" } else { "s" },
+            added.files,
+            if added.files == 1 { "" } else { "s" }
+        );
+        let code = if report.errors.is_empty() && added.skipped.is_empty() { 0 } else { 2 };
+        return finish(emit(&text), code);
+    }
     for notice in &report.notices {
         eprintln!("{}: {notice}", if color { "\x1b[36mnotice\x1b[0m" } else { "notice" });
     }

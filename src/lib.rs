@@ -2,6 +2,7 @@
 //!
 //! The pipeline runs one way: walk → detect language → read → parse → run rules → findings → sort → render.
 //! [`run::lint_paths`] and [`run::lint_text`] are the entry points for the CLI, editors and tests.
+pub mod add_ignore;
 pub mod analysis;
 pub mod checks;
 pub mod cli;

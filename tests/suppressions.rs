@@ -151,3 +151,91 @@ fn require_reason_reports_bare_suppressions() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(doc["findings"][1]["rule"], "suppression-without-reason");
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push((path.clone(), std::fs::read(&path).expect("read")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn add_ignore_then_a_clean_run_and_a_second_add_changes_nothing() {
+    let dir = tempfile::TempDir::new().expect("tmp");
+    for lang in ["js", "py", "rs"] {
+        std::fs::create_dir_all(dir.path().join(lang)).expect("mkdir");
+        copy_tree(&Path::new("tests/fixtures").join(lang), &dir.path().join(lang));
+    }
+    let bin = || {
+        let mut c = Command::cargo_bin("ctxlint").expect("bin");
+        c.current_dir(dir.path());
+        c
+    };
+    bin().arg(".").assert().code(1);
+    let out = bin().args(["--add-ignore=adopted ctxlint; fix later", "."]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.starts_with("Added ") && !said.starts_with("Added 0"), "{said}");
+    // everything is suppressed now, with the reason, and every file still parses
+    let out = bin().args(["--require-reason", "--format", "json", "."]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["summary"]["findings"], 0);
+    assert!(doc["findings"].as_array().expect("array").iter().all(|f| f["suppressed"]["justification"] == "adopted ctxlint; fix later"));
+    // idempotent
+    let before = snapshot(dir.path());
+    let out = bin().args(["--add-ignore", "."]).output().expect("runs");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "Added 0 suppression comments to 0 files.\n");
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn add_ignore_keeps_crlf_tabs_and_permissions() {
+    let dir = tempfile::TempDir::new().expect("tmp");
+    let path = dir.path().join("a.py");
+    std::fs::write(&path, "import asyncio\r\n\r\n\r\nasync def f():\r\n\tif True:\r\n\t\tasyncio.create_task(g())\r\n").expect("write");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    }
+    Command::cargo_bin("ctxlint").expect("bin").current_dir(dir.path()).args(["--add-ignore", "a.py"]).assert().code(0);
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        "import asyncio\r\n\r\n\r\nasync def f():\r\n\tif True:\r\n\t\t# ctxlint-ignore[py/dangling-task]\r\n\t\tasyncio.create_task(g())\r\n"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777, 0o640);
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("ctxlint-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary file left behind");
+}
