@@ -337,7 +337,6 @@ pub enum Discovery {
 pub struct ConfigResolver {
     registry: &'static Registry,
     cli: CliOverrides,
-    discovery: Discovery,
     by_dir: Mutex<HashMap<PathBuf, Arc<Settings>>>,
     fixed: Option<Arc<Settings>>,
 }
@@ -359,7 +358,7 @@ impl ConfigResolver {
             Discovery::Isolated => Some(Arc::new(resolve(None, &cwd, registry, &cli)?)),
             Discovery::Nearest => None,
         };
-        Ok(ConfigResolver { registry, cli, discovery, by_dir: Mutex::new(HashMap::new()), fixed })
+        Ok(ConfigResolver { registry, cli, by_dir: Mutex::new(HashMap::new()), fixed })
     }
 
     /// The settings for a file at `path` (which need not exist).
@@ -367,7 +366,6 @@ impl ConfigResolver {
         if let Some(fixed) = &self.fixed {
             return Ok(fixed.clone());
         }
-        let _ = &self.discovery;
         let dir = absolute(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")));
         if let Some(found) = self.by_dir.lock().ok().and_then(|m| m.get(&dir).cloned()) {
             return Ok(found);

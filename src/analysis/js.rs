@@ -224,7 +224,7 @@ impl JsFacts {
                 _ => {}
             }
         }
-        f.prologue_end = prologue_end(root, source);
+        f.prologue_end = prologue_end(root);
         for call in calls {
             f.scope_opener(call, source);
         }
@@ -597,7 +597,7 @@ fn nest_route_decorator<'t>(func: Node<'t>, source: &str) -> Option<Node<'t>> {
 }
 
 /// The end of a leading shebang/`'use strict'` prologue, where a first import may go.
-fn prologue_end(root: Node<'_>, source: &str) -> usize {
+fn prologue_end(root: Node<'_>) -> usize {
     let mut end = 0;
     for child in named_children(root) {
         match child.kind() {
@@ -606,7 +606,6 @@ fn prologue_end(root: Node<'_>, source: &str) -> usize {
             _ => break,
         }
     }
-    let _ = source;
     end
 }
 
