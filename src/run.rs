@@ -119,9 +119,10 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
         jobs.push((path, lang, settings));
     }
     let resolver = JsModelResolver::new(JsModelChoice::Auto);
+    let linter = Linter { registry, options, resolver: &resolver };
     let lint_all = || {
         jobs.par_iter()
-            .map_init(Workspace::default, |ws, (path, lang, settings)| lint_file(registry, ws, options, settings, &resolver, path, *lang))
+            .map_init(Workspace::default, |ws, (path, lang, settings)| linter.lint_file(ws, settings, path, *lang))
             .collect::<Vec<_>>()
     };
     let outcomes = match rayon::ThreadPoolBuilder::new().num_threads(options.threads).build() {
@@ -173,9 +174,8 @@ fn lint_with(configs: &ConfigResolver, path: &Path, text: &str, options: &RunOpt
     let lang = Lang::from_path(path).ok_or_else(|| LintTextError::File(format!("{}: not a file ctxlint reads", path.display())))?;
     let settings = configs.settings_for(path).map_err(|e| LintTextError::Run(RunError::Config(e)))?;
     let resolver = JsModelResolver::new(JsModelChoice::Auto);
-    let mut ws = Workspace::default();
-    let mut findings =
-        run_engine(registry, &mut ws, options, &settings, &resolver, path, lang, Arc::from(text)).map_err(LintTextError::File)?;
+    let linter = Linter { registry, options, resolver: &resolver };
+    let mut findings = linter.run_engine(&mut Workspace::default(), &settings, path, lang, Arc::from(text)).map_err(LintTextError::File)?;
     sort(&mut findings);
     Ok(findings)
 }
@@ -189,63 +189,55 @@ pub fn lint_text(path: &Path, text: &str, options: &RunOptions) -> Result<Vec<Fi
     })
 }
 
-/// Runs the engine on one source with the settings that apply to it, then applies severity overrides.
-#[allow(clippy::too_many_arguments)]
-fn run_engine(
-    registry: &Registry,
-    ws: &mut Workspace,
-    options: &RunOptions,
-    settings: &Settings,
-    resolver: &JsModelResolver,
-    path: &Path,
-    lang: Lang,
-    text: Arc<str>,
-) -> Result<Vec<Finding>, String> {
-    let engine_options = EngineOptions {
-        prefilter: options.engine.prefilter,
-        enabled: Some(options.engine.enabled.clone().unwrap_or_else(|| settings.rules_for(&config::absolute(path)))),
-        require_reason: options.engine.require_reason || settings.require_reason,
-    };
-    let model = settings.js_model.fixed().unwrap_or_else(|| resolver.model_for(path));
-    let mut findings = engine::lint_source(registry, ws, &engine_options, path, lang, text, model).map_err(|e| e.to_string())?;
-    for f in &mut findings {
-        if let Some(level) = settings.severity.get(&*f.rule) {
-            f.severity = *level;
-        }
-    }
-    Ok(findings)
-}
-
 fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
-#[allow(clippy::too_many_arguments)]
-fn lint_file(
-    registry: &Registry,
-    ws: &mut Workspace,
-    options: &RunOptions,
-    settings: &Settings,
-    resolver: &JsModelResolver,
-    path: &Path,
-    lang: Lang,
-) -> FileOutcome {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return FileOutcome::Failed(format!("{}: {}", path.display(), walk::describe_io(&e))),
-    };
-    if bytes.contains(&0) {
-        return FileOutcome::Binary;
-    }
-    let (text, notice): (Arc<str>, Option<String>) = match String::from_utf8(bytes) {
-        Ok(s) => (Arc::from(s), None),
-        Err(e) => {
-            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            (Arc::from(lossy), Some(format!("{}: not valid UTF-8; linted with invalid bytes replaced", path.display())))
+/// What every file of a run shares.
+struct Linter<'a> {
+    registry: &'a Registry,
+    options: &'a RunOptions,
+    resolver: &'a JsModelResolver,
+}
+
+impl Linter<'_> {
+    /// Runs the engine on one source with the settings that apply to it, then applies severity overrides.
+    fn run_engine(&self, ws: &mut Workspace, settings: &Settings, path: &Path, lang: Lang, text: Arc<str>) -> Result<Vec<Finding>, String> {
+        let options = self.options;
+        let engine_options = EngineOptions {
+            prefilter: options.engine.prefilter,
+            enabled: Some(options.engine.enabled.clone().unwrap_or_else(|| settings.rules_for(&config::absolute(path)))),
+            require_reason: options.engine.require_reason || settings.require_reason,
+        };
+        let model = settings.js_model.fixed().unwrap_or_else(|| self.resolver.model_for(path));
+        let mut findings = engine::lint_source(self.registry, ws, &engine_options, path, lang, text, model).map_err(|e| e.to_string())?;
+        for f in &mut findings {
+            if let Some(level) = settings.severity.get(&*f.rule) {
+                f.severity = *level;
+            }
         }
-    };
-    match run_engine(registry, ws, options, settings, resolver, path, lang, text) {
-        Ok(findings) => FileOutcome::Linted(findings, notice),
-        Err(e) => FileOutcome::Failed(format!("{}: {e}", path.display())),
+        Ok(findings)
+    }
+
+    /// Reads and lints one file.
+    fn lint_file(&self, ws: &mut Workspace, settings: &Settings, path: &Path, lang: Lang) -> FileOutcome {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => return FileOutcome::Failed(format!("{}: {}", path.display(), walk::describe_io(&e))),
+        };
+        if bytes.contains(&0) {
+            return FileOutcome::Binary;
+        }
+        let (text, notice): (Arc<str>, Option<String>) = match String::from_utf8(bytes) {
+            Ok(s) => (Arc::from(s), None),
+            Err(e) => {
+                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                (Arc::from(lossy), Some(format!("{}: not valid UTF-8; linted with invalid bytes replaced", path.display())))
+            }
+        };
+        match self.run_engine(ws, settings, path, lang, text) {
+            Ok(findings) => FileOutcome::Linted(findings, notice),
+            Err(e) => FileOutcome::Failed(format!("{}: {e}", path.display())),
+        }
     }
 }
