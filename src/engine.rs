@@ -11,7 +11,7 @@ use crate::checks::{Captures, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::finding::{Finding, Label};
 use crate::fix::Fix;
-use crate::jsmodel::JsModel;
+use crate::jsmodel::JsProject;
 use crate::lang::Lang;
 use crate::registry::{Registry, Rule};
 
@@ -85,7 +85,7 @@ pub fn lint_source(
     path: &Path,
     lang: Lang,
     source: Arc<str>,
-    js_model: JsModel,
+    js_project: JsProject,
 ) -> Result<Vec<Finding>, EngineError> {
     let parser = match ws.parsers.entry(lang) {
         std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
@@ -102,7 +102,7 @@ pub fn lint_source(
     }
     .ok_or(EngineError::NoTree)?;
     let Some(matcher) = registry.matcher(lang) else { return Ok(Vec::new()) };
-    let cx = FileCx::new(&source, &tree, lang, js_model);
+    let cx = FileCx::new(&source, &tree, lang, js_project);
     let enabled = |rule: &Rule| options.is_enabled(rule);
     let mut out = Out { cx: &cx, path, source: &source, findings: Vec::new(), seen: HashSet::new() };
 
@@ -238,6 +238,11 @@ fn fill(template: &str, hit: &Hit, captures: &Captures<'_>, cx: &FileCx<'_>) -> 
 }
 
 /// The first line of a code snippet, at most 60 characters.
+/// Code on one line: whitespace runs become one space, and none is left before a `.` of a chained call.
+pub fn one_line(code: &str) -> String {
+    code.split_whitespace().collect::<Vec<_>>().join(" ").replace(" .", ".").replace(" ?.", "?.")
+}
+
 pub fn shorten(code: &str) -> String {
     let first = code.lines().next().unwrap_or("").trim_end();
     let multi = code.lines().nth(1).is_some();

@@ -5,7 +5,7 @@ use std::cell::OnceCell;
 use tree_sitter::{Node, Tree};
 
 use crate::analysis::{js::JsFacts, python::PyFacts, rust::RustFacts};
-use crate::jsmodel::JsModel;
+use crate::jsmodel::{JsModel, JsProject};
 use crate::lang::Lang;
 use crate::position::LineIndex;
 
@@ -14,6 +14,8 @@ pub struct FileCx<'a> {
     pub tree: &'a Tree,
     pub lang: Lang,
     pub js_model: JsModel,
+    /// The JS project (model and package.json dependencies); bare for other languages.
+    pub js_project: JsProject,
     lines: OnceCell<LineIndex>,
     js: OnceCell<JsFacts>,
     py: OnceCell<PyFacts>,
@@ -21,8 +23,18 @@ pub struct FileCx<'a> {
 }
 
 impl<'a> FileCx<'a> {
-    pub fn new(source: &'a str, tree: &'a Tree, lang: Lang, js_model: JsModel) -> Self {
-        FileCx { source, tree, lang, js_model, lines: OnceCell::new(), js: OnceCell::new(), py: OnceCell::new(), rs: OnceCell::new() }
+    pub fn new(source: &'a str, tree: &'a Tree, lang: Lang, js_project: JsProject) -> Self {
+        FileCx {
+            source,
+            tree,
+            lang,
+            js_model: js_project.model,
+            js_project,
+            lines: OnceCell::new(),
+            js: OnceCell::new(),
+            py: OnceCell::new(),
+            rs: OnceCell::new(),
+        }
     }
 
     pub fn root(&self) -> Node<'a> {
@@ -31,6 +43,10 @@ impl<'a> FileCx<'a> {
 
     pub fn text(&self, node: Node<'_>) -> &'a str {
         crate::syntax::text(node, self.source)
+    }
+
+    pub fn text_range(&self, range: std::ops::Range<usize>) -> &'a str {
+        self.source.get(range).unwrap_or("")
     }
 
     pub fn lines(&self) -> &LineIndex {

@@ -1,8 +1,9 @@
-//! The JavaScript context-manager model a file runs under, which decides whether callbacks keep the context:
-//! chosen by the user, or detected from the dependencies in the nearest `package.json`.
-use std::collections::HashMap;
+//! The JavaScript project a file belongs to: the context-manager model it runs under (which decides whether
+//! callbacks keep the context), chosen by the user or detected from the nearest `package.json`, and that manifest's
+//! dependency names (which auto-instrumentations propagate for the user).
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 
@@ -83,10 +84,30 @@ pub fn model_from_dependencies<'a>(names: impl IntoIterator<Item = &'a str> + Cl
     }
 }
 
-/// Resolves the model of each file, caching what each directory's nearest package.json says.
+/// What a JS file's project says: its context-manager model and the dependency names of its nearest package.json.
+#[derive(Debug, Clone)]
+pub struct JsProject {
+    pub model: JsModel,
+    /// `dependencies` and `devDependencies` names of the nearest valid package.json (empty when there is none).
+    pub deps: Arc<HashSet<String>>,
+}
+
+impl JsProject {
+    /// A project with no package.json.
+    pub fn bare(model: JsModel) -> Self {
+        JsProject { model, deps: Arc::new(HashSet::new()) }
+    }
+
+    /// Does the project depend on `name`.
+    pub fn depends_on(&self, name: &str) -> bool {
+        self.deps.contains(name)
+    }
+}
+
+/// Resolves the project of each file, caching what each directory's nearest package.json says.
 pub struct JsModelResolver {
     choice: JsModelChoice,
-    by_dir: Mutex<HashMap<PathBuf, JsModel>>,
+    by_dir: Mutex<HashMap<PathBuf, JsProject>>,
     notices: Mutex<Vec<String>>,
 }
 
@@ -97,37 +118,46 @@ impl JsModelResolver {
 
     /// The model for a file at `path` (which need not exist: stdin buffers use their stated path).
     pub fn model_for(&self, path: &Path) -> JsModel {
-        if let Some(fixed) = self.choice.fixed() {
-            return fixed;
+        self.project_for(path, self.choice).model
+    }
+
+    /// The project of a file at `path`, with the model fixed by `choice` unless it is `auto`.
+    pub fn project_for(&self, path: &Path, choice: JsModelChoice) -> JsProject {
+        let choice = if choice == JsModelChoice::Auto { self.choice } else { choice };
+        let mut project = self.detected(path);
+        if let Some(fixed) = choice.fixed() {
+            project.model = fixed;
         }
+        project
+    }
+
+    fn detected(&self, path: &Path) -> JsProject {
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
         let dir = dir.canonicalize().unwrap_or(dir);
-        if let Some(model) = self.by_dir.lock().ok().and_then(|m| m.get(&dir).copied()) {
-            return model;
+        if let Some(project) = self.by_dir.lock().ok().and_then(|m| m.get(&dir).cloned()) {
+            return project;
         }
-        let model = self.detect(&dir);
+        let project = self.detect(&dir);
         if let Ok(mut cache) = self.by_dir.lock() {
-            cache.insert(dir, model);
+            cache.insert(dir, project.clone());
         }
-        model
+        project
     }
 
     /// Walks up from `dir` to the first package.json that names a known OpenTelemetry package.
-    fn detect(&self, dir: &Path) -> JsModel {
+    fn detect(&self, dir: &Path) -> JsProject {
         for ancestor in dir.ancestors() {
             let manifest = ancestor.join("package.json");
             let Ok(text) = std::fs::read_to_string(&manifest) else { continue };
             match serde_json::from_str::<PackageJson>(&text) {
                 Ok(pkg) => {
                     let names = pkg.dependencies.keys().chain(pkg.dev_dependencies.keys()).map(String::as_str);
-                    if let Some(model) = model_from_dependencies(names) {
-                        return model;
-                    }
                     // The nearest package.json decides, even when it names no OpenTelemetry package.
-                    return JsModel::AsyncLocalStorage;
+                    let model = model_from_dependencies(names.clone()).unwrap_or(JsModel::AsyncLocalStorage);
+                    return JsProject { model, deps: Arc::new(names.map(str::to_string).collect()) };
                 }
                 Err(e) => {
                     if let Ok(mut n) = self.notices.lock() {
@@ -139,7 +169,7 @@ impl JsModelResolver {
                 }
             }
         }
-        JsModel::AsyncLocalStorage
+        JsProject::bare(JsModel::AsyncLocalStorage)
     }
 
     /// Problems met while reading package.json files, for the user.

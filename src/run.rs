@@ -209,8 +209,8 @@ impl Linter<'_> {
             enabled: Some(options.engine.enabled.clone().unwrap_or_else(|| settings.rules_for(&config::absolute(path)))),
             require_reason: options.engine.require_reason || settings.require_reason,
         };
-        let model = settings.js_model.fixed().unwrap_or_else(|| self.resolver.model_for(path));
-        let mut findings = engine::lint_source(self.registry, ws, &engine_options, path, lang, text, model).map_err(|e| e.to_string())?;
+        let project = self.resolver.project_for(path, settings.js_model);
+        let mut findings = engine::lint_source(self.registry, ws, &engine_options, path, lang, text, project).map_err(|e| e.to_string())?;
         for f in &mut findings {
             if let Some(level) = settings.severity.get(&*f.rule) {
                 f.severity = *level;

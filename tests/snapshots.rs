@@ -29,6 +29,26 @@ fn js_floating_promise_under_stack() {
 }
 
 #[test]
+fn js_unbound_listener() {
+    insta::assert_snapshot!(human_output("tests/fixtures/js/unbound-listener/node/bad.js"));
+}
+
+#[test]
+fn js_consumer_without_extract() {
+    insta::assert_snapshot!(human_output("tests/fixtures/js/consumer-without-extract/service/bad-queues.js"));
+}
+
+#[test]
+fn js_producer_without_inject() {
+    insta::assert_snapshot!(human_output("tests/fixtures/js/producer-without-inject/service/bad.ts"));
+}
+
+#[test]
+fn js_heavy_als_store() {
+    insta::assert_snapshot!(human_output("tests/fixtures/js/heavy-als-store/bad.js"));
+}
+
+#[test]
 fn py_executor_without_context() {
     insta::assert_snapshot!(human_output("tests/fixtures/py/executor-without-context/bad.py"));
 }

@@ -163,6 +163,11 @@ pub struct JsFacts {
     scope_callback_names: HashMap<String, (ScopeKind, usize, usize)>,
     /// Memo: does a function (by node id) start a span itself.
     starts_span: RefCell<HashMap<usize, bool>>,
+    /// Every module the file imports or requires (`node:` prefix removed).
+    pub modules: HashSet<String>,
+    /// Local names of imported members → (module, exported name): `Worker` → (`bullmq`, `Worker`). Default and
+    /// namespace imports map to the exported names `default` and `*`.
+    pub imported: HashMap<String, (String, String)>,
     /// Whether the file is an ES module (uses `import`/`export`).
     pub is_esm: bool,
     /// Whether the file uses CommonJS `require`.
@@ -188,6 +193,8 @@ impl JsFacts {
             scope_callbacks: HashMap::new(),
             scope_callback_names: HashMap::new(),
             starts_span: RefCell::new(HashMap::new()),
+            modules: HashSet::new(),
+            imported: HashMap::new(),
             is_esm: false,
             uses_require: false,
             last_import_end: None,
@@ -237,6 +244,7 @@ impl JsFacts {
             self.last_import_end = Some(self.last_import_end.unwrap_or(0).max(node.end_byte()));
         }
         let Some(module) = node.child_by_field_name("source").and_then(|s| string_value(s, source)) else { return };
+        self.modules.insert(module.strip_prefix("node:").unwrap_or(module).to_string());
         let Some(clause) = named_children(node).find(|c| c.kind() == "import_clause") else { return };
         for part in named_children(clause) {
             match part.kind() {
@@ -267,6 +275,7 @@ impl JsFacts {
     }
 
     fn bind_module(&mut self, module: &str, local: &str) {
+        self.record(module, "*", local);
         if OTEL_API.contains(&module) {
             self.api_names.insert(local.to_string());
         } else if PROMISE_MODULES.contains(&module) {
@@ -275,6 +284,7 @@ impl JsFacts {
     }
 
     fn bind_member(&mut self, module: &str, name: &str, local: &str) {
+        self.record(module, name, local);
         if OTEL_API.contains(&module) && name == "context" {
             self.context_names.insert(local.to_string());
         } else if PROMISE_MODULES.contains(&module) {
@@ -282,6 +292,22 @@ impl JsFacts {
         } else if (module == "fs" || module == "node:fs") && name == "promises" {
             self.promise_namespaces.insert(local.to_string());
         }
+    }
+
+    fn record(&mut self, module: &str, name: &str, local: &str) {
+        let module = module.strip_prefix("node:").unwrap_or(module);
+        self.modules.insert(module.to_string());
+        self.imported.insert(local.to_string(), (module.to_string(), name.to_string()));
+    }
+
+    /// Does the file import or require any of `modules`.
+    pub fn imports_any(&self, modules: &[&str]) -> bool {
+        modules.iter().any(|m| self.modules.contains(*m))
+    }
+
+    /// The module a local name was imported from, when it was imported as `name` (or is that module's namespace).
+    pub fn import_of(&self, local: &str) -> Option<(&str, &str)> {
+        self.imported.get(local).map(|(m, n)| (m.as_str(), n.as_str()))
     }
 
     /// `require('m')`, `require('m').x` → (module, member).
@@ -312,6 +338,7 @@ impl JsFacts {
         let value = unparen(value);
         if let Some((module, member)) = Self::required(value, source) {
             self.uses_require = true;
+            self.modules.insert(module.strip_prefix("node:").unwrap_or(module).to_string());
             let top_level = node.parent().and_then(|d| d.parent()).is_some_and(|p| p.kind() == "program");
             if top_level {
                 let decl_end = node.parent().map_or(node.end_byte(), |d| d.end_byte());
@@ -413,7 +440,11 @@ impl JsFacts {
                     mark(self, *cb, ScopeKind::ActiveSpan);
                 }
             }
-            "with" if object.is_some_and(|o| self.is_context_api(o, source)) => {
+            // context.with(ROOT_CONTEXT, fn) runs fn with no span on purpose: nothing to lose there
+            "with"
+                if object.is_some_and(|o| self.is_context_api(o, source))
+                    && !args.first().is_some_and(|a| syntax::text(*a, source).ends_with("ROOT_CONTEXT")) =>
+            {
                 for a in args.iter().skip(1) {
                     mark(self, *a, ScopeKind::ContextWith);
                 }
@@ -520,7 +551,12 @@ impl JsFacts {
 
     /// The nearest enclosing span scope of a node, if any.
     pub fn span_scope<'t>(&self, node: Node<'t>, source: &str) -> Option<Scope<'t>> {
-        ancestors(node).filter(|n| is_function(*n)).find_map(|f| self.scope_of_function(f, source))
+        self.span_scope_function(node, source).map(|(_, scope)| scope)
+    }
+
+    /// The nearest enclosing function that is a span scope, with why it is one.
+    pub fn span_scope_function<'t>(&self, node: Node<'t>, source: &str) -> Option<(Node<'t>, Scope<'t>)> {
+        ancestors(node).filter(|n| is_function(*n)).find_map(|f| self.scope_of_function(f, source).map(|s| (f, s)))
     }
 
     /// The function a callback argument refers to: an inline function, a same-file function passed by name, or
@@ -531,7 +567,7 @@ impl JsFacts {
             return Some(arg);
         }
         let name = match arg.kind() {
-            "identifier" => syntax::text(arg, source),
+            "identifier" | "shorthand_property_identifier" => syntax::text(arg, source),
             "member_expression" => syntax::text(arg.child_by_field_name("property")?, source),
             _ => return None,
         };

@@ -22,7 +22,8 @@ fn find_use<'t>(facts: &JsFacts, func: Node<'t>, source: &str, depth: usize, vis
     if !visited.insert(func.id()) {
         return None;
     }
-    let body = func.child_by_field_name("body")?;
+    // a function's body, or a whole program / block searched as is
+    let body = func.child_by_field_name("body").unwrap_or(func);
     let mut walk = Preorder::new(body);
     let mut callees = Vec::new();
     while let Some(node) = walk.next() {
@@ -141,4 +142,76 @@ fn declares_name(root: Node<'_>, name: &str, source: &str) -> bool {
         }
     }
     false
+}
+
+/// How a callback is bound to a context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BindKind {
+    /// `context.bind(ctx, fn)`: works under every context manager.
+    Context,
+    /// `AsyncResource.bind(fn)`, `als.bind(fn)`, `AsyncLocalStorage.bind(fn)`, `resource.bind(fn)`: async_hooks
+    /// binding, which only AsyncLocalStorage-based managers see.
+    AsyncResource,
+}
+
+/// When `node` is a bound function, how it is bound and the function it wraps.
+pub fn bind_wrapper<'t>(facts: &JsFacts, node: Node<'t>, source: &str) -> Option<(BindKind, Node<'t>)> {
+    let node = unparen(node);
+    if node.kind() != "call_expression" || callee_name(node, source) != Some("bind") {
+        return None;
+    }
+    let object = callee_object(node)?;
+    let args = arguments(node);
+    if facts.is_context_api(object, source) {
+        return Some((BindKind::Context, *args.get(1)?));
+    }
+    let text = syntax::text(unparen(object), source);
+    let async_hooks = text.ends_with("AsyncResource")
+        || text == "AsyncLocalStorage"
+        || facts.is_als(object, source)
+        || text.rsplit('.').next().is_some_and(|last| last.to_ascii_lowercase().ends_with("resource"));
+    if async_hooks && args.len() == 1 {
+        return Some((BindKind::AsyncResource, args[0]));
+    }
+    None
+}
+
+/// Is `call` a `context.bind(ctx, <target>)` whose bound target's text is `target`.
+pub fn is_context_bind_of(facts: &JsFacts, call: Node<'_>, target: &str, source: &str) -> bool {
+    callee_name(call, source) == Some("bind")
+        && callee_object(call).is_some_and(|o| facts.is_context_api(o, source))
+        && arguments(call).get(1).is_some_and(|a| syntax::text(unparen(*a), source) == target)
+}
+
+/// The names a function's parameters bind (plain, defaulted, typed, and the top level of destructuring patterns).
+pub fn parameter_names(func: Node<'_>, source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(p) = func.child_by_field_name("parameter") {
+        out.push(syntax::text(p, source).to_string());
+    }
+    let Some(params) = func.child_by_field_name("parameters") else { return out };
+    for p in syntax::named_children(params) {
+        let p = match p.kind() {
+            "required_parameter" | "optional_parameter" => p.child_by_field_name("pattern").unwrap_or(p),
+            "assignment_pattern" => p.child_by_field_name("left").unwrap_or(p),
+            _ => p,
+        };
+        match p.kind() {
+            "identifier" => out.push(syntax::text(p, source).to_string()),
+            "object_pattern" | "array_pattern" => {
+                for part in syntax::named_children(p) {
+                    let n = match part.kind() {
+                        "pair_pattern" => part.child_by_field_name("value"),
+                        "object_assignment_pattern" => part.child_by_field_name("left"),
+                        _ => Some(part),
+                    };
+                    if let Some(n) = n.filter(|n| matches!(n.kind(), "identifier" | "shorthand_property_identifier_pattern")) {
+                        out.push(syntax::text(n, source).to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }

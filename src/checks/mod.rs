@@ -8,7 +8,12 @@ use crate::file_cx::FileCx;
 use crate::fix::Edit;
 
 mod js_common;
+mod js_consumer_without_extract;
 mod js_floating_promise;
+mod js_heavy_als_store;
+mod js_messaging;
+mod js_producer_without_inject;
+mod js_unbound_listener;
 mod js_unbound_timer;
 mod parse_error;
 mod py_attach_without_detach;
@@ -105,6 +110,10 @@ pub static CHECKS: &[&CheckDef] = &[
     &parse_error::CHECK,
     &js_unbound_timer::CHECK,
     &js_floating_promise::CHECK,
+    &js_unbound_listener::CHECK,
+    &js_consumer_without_extract::CHECK,
+    &js_producer_without_inject::CHECK,
+    &js_heavy_als_store::CHECK,
     &py_executor_without_context::CHECK,
     &py_attach_without_detach::CHECK,
     &py_dangling_task::CHECK,

@@ -1,0 +1,161 @@
+//! `js/consumer-without-extract`: a message handler (kafkajs `eachMessage`/`eachBatch`, amqplib `consume`, BullMQ
+//! `Worker` processors, worker_threads `workerData`/`parentPort` messages, gRPC stream `'data'`, Redis/NATS
+//! subscribers) that starts spans without `propagation.extract(...)`: each span is a new root trace.
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use super::js_common::implicit_context_use;
+use super::js_messaging::{callable, calls_named, object_property, receiver_word, System};
+use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::analysis::js::{arguments, callee_name, callee_object, is_function, string_value, JsFacts};
+use crate::file_cx::FileCx;
+use crate::syntax::{unparen, Preorder};
+
+pub static CHECK: CheckDef = CheckDef {
+    name: "js-consumer-without-extract",
+    captures: &["method", "class"],
+    vars: &["call", "system", "fix"],
+    variants: &["worker-data"],
+    labels: &["use", "handler"],
+    run: CheckFn::Match(run),
+};
+
+const EXTRACT: &[&str] = &["extract"];
+
+fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
+    let Some(report) = caps.get("report") else { return Vec::new() };
+    let source = cx.source;
+    let facts = cx.js();
+    if matches!(report.kind(), "identifier" | "shorthand_property_identifier_pattern" | "property_identifier") {
+        return worker_data(cx, report);
+    }
+    let Some((system, handler, at)) = registration(cx, caps, report) else { return Vec::new() };
+    let shown = crate::engine::one_line(cx.text_range(at.clone()));
+    if system.instrumented_in(&cx.js_project) {
+        return Vec::new();
+    }
+    let Some(body) = facts.callback_body(handler, source) else { return Vec::new() };
+    let Some(use_site) = implicit_context_use(facts, body, source) else { return Vec::new() };
+    if calls_named(facts, body, EXTRACT, source) {
+        return Vec::new();
+    }
+    let mut hit = Hit::at(at)
+        .var("call", crate::engine::shorten(&shown))
+        .var("system", system.name())
+        .var("fix", system.extract_fix())
+        .label("use", use_site.child_by_field_name("function").unwrap_or(use_site));
+    // a handler defined elsewhere (passed by name): point at its first line
+    if !crate::syntax::contains(report, body) {
+        let text = cx.text(body);
+        let first = text.find(['\n', '\r']).unwrap_or(text.len());
+        hit.labels.push(("handler", body.start_byte()..body.start_byte() + first));
+    }
+    vec![hit]
+}
+
+/// The system, handler and the node to report of a handler registration.
+fn registration<'t>(cx: &FileCx<'t>, caps: &Captures<'t>, report: Node<'t>) -> Option<(System, Node<'t>, Range<usize>)> {
+    let source = cx.source;
+    let facts = cx.js();
+    if report.kind() == "new_expression" {
+        // BullMQ: new Worker(queueName, processor, opts); worker_threads' Worker(file, opts) is the producer side
+        let class = caps.get("class")?;
+        let from = facts.import_of(cx.text(class)).map(|(m, _)| m);
+        let bull = from.is_some_and(|m| System::Bullmq.modules().contains(&m)) || (from.is_none() && System::Bullmq.used_by(facts));
+        let args = arguments(report);
+        let processor = *args.get(1)?;
+        if !bull || !callable(processor) {
+            return None;
+        }
+        return Some((System::Bullmq, processor, report.start_byte()..class.end_byte()));
+    }
+    let method = cx.text(caps.get("method")?);
+    let receiver = callee_object(report)?;
+    let args = arguments(report);
+    let callee = report.child_by_field_name("function")?;
+    let at = if cx.text(callee).contains('\n') { caps.get("method")? } else { callee }.byte_range();
+    match method {
+        // kafkajs: consumer.run({ eachMessage, eachBatch })
+        "run" => {
+            let config = *args.first()?;
+            let handler = object_property(config, "eachMessage", source).or_else(|| object_property(config, "eachBatch", source))?;
+            let kafka = System::Kafkajs.used_by(facts) || receiver_word(receiver, source).contains("consumer");
+            kafka.then_some((System::Kafkajs, handler, at))
+        }
+        // amqplib: channel.consume(queue, onMessage, opts)
+        "consume" => {
+            let handler = *args.get(1)?;
+            let word = receiver_word(receiver, source);
+            let amqp = System::Amqplib.used_by(facts) || word.ends_with("channel") || word == "ch";
+            (amqp && callable(handler) && !is_function(unparen(args[0]))).then_some((System::Amqplib, handler, at))
+        }
+        // Bull: queue.process(fn) / queue.process('name', concurrency, fn)
+        "process" => {
+            let handler = *args.last()?;
+            let bull = System::Bullmq.used_by(facts) && receiver_word(receiver, source).contains("queue");
+            (bull && is_handler(facts, handler, source)).then_some((System::Bullmq, handler, at))
+        }
+        "on" | "once" | "addListener" => {
+            let event = string_value(*args.first()?, source)?;
+            let handler = *args.get(1)?;
+            if !callable(handler) {
+                return None;
+            }
+            let word = receiver_word(receiver, source);
+            let system = match event {
+                "message" if word == "parentport" => System::WorkerThreads,
+                "message" | "pmessage" | "messageBuffer" if System::Redis.used_by(facts) => System::Redis,
+                "message" if System::Nats.used_by(facts) => System::Nats,
+                "data" if System::Grpc.used_by(facts) => System::Grpc,
+                _ => return None,
+            };
+            Some((system, handler, at))
+        }
+        // node-redis 4: client.subscribe(channel, listener); NATS: nc.subscribe(subject, { callback })
+        "subscribe" | "pSubscribe" | "psubscribe" => {
+            let last = *args.last()?;
+            if System::Redis.used_by(facts) && args.len() >= 2 && callable(last) {
+                Some((System::Redis, last, at))
+            } else if System::Nats.used_by(facts) {
+                let handler = args.get(1).and_then(|o| object_property(*o, "callback", source))?;
+                Some((System::Nats, handler, at))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A handler argument: an inline function or a same-file function passed by name.
+fn is_handler(facts: &JsFacts, node: Node<'_>, source: &str) -> bool {
+    facts.callback_body(node, source).is_some()
+}
+
+/// A worker that reads `workerData` and starts spans, with no `extract` anywhere in the file: reported once, on the
+/// first `workerData`.
+fn worker_data(cx: &FileCx<'_>, node: Node<'_>) -> Vec<Hit> {
+    let source = cx.source;
+    let facts = cx.js();
+    if !System::WorkerThreads.used_by(facts) || System::WorkerThreads.instrumented_in(&cx.js_project) {
+        return Vec::new();
+    }
+    let first = Preorder::new(cx.root()).find(|n| {
+        matches!(n.kind(), "identifier" | "shorthand_property_identifier_pattern" | "property_identifier") && cx.text(*n) == "workerData"
+    });
+    if first.map(|f| f.id()) != Some(node.id()) {
+        return Vec::new();
+    }
+    let root = cx.root();
+    let Some(use_site) = implicit_context_use(facts, root, source) else { return Vec::new() };
+    if Preorder::new(root).any(|n| n.kind() == "call_expression" && callee_name(n, source) == Some("extract")) {
+        return Vec::new();
+    }
+    vec![Hit::at(node.byte_range())
+        .var("call", "workerData")
+        .var("system", System::WorkerThreads.name())
+        .var("fix", System::WorkerThreads.extract_fix())
+        .variant("worker-data")
+        .label("use", use_site.child_by_field_name("function").unwrap_or(use_site))]
+}

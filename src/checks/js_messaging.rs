@@ -1,0 +1,163 @@
+//! The message systems the JavaScript consumer/producer rules know (kafkajs, amqplib, BullMQ, worker_threads, gRPC,
+//! Redis and NATS pub/sub): how a file uses each, which auto-instrumentation propagates for the user, and the
+//! concrete carrier code of each fix.
+use std::collections::HashSet;
+
+use tree_sitter::Node;
+
+use crate::analysis::js::{callee_name, is_function, JsFacts};
+use crate::jsmodel::JsProject;
+use crate::syntax::{self, named_children, unparen, Preorder};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum System {
+    Kafkajs,
+    Amqplib,
+    Bullmq,
+    WorkerThreads,
+    Grpc,
+    Redis,
+    Nats,
+}
+
+impl System {
+    pub fn name(self) -> &'static str {
+        match self {
+            System::Kafkajs => "kafkajs",
+            System::Amqplib => "amqplib",
+            System::Bullmq => "BullMQ",
+            System::WorkerThreads => "worker_threads",
+            System::Grpc => "gRPC",
+            System::Redis => "Redis pub/sub",
+            System::Nats => "NATS",
+        }
+    }
+
+    /// The modules whose import identifies the system.
+    pub fn modules(self) -> &'static [&'static str] {
+        match self {
+            System::Kafkajs => &["kafkajs", "@confluentinc/kafka-javascript"],
+            System::Amqplib => &["amqplib", "amqplib/callback_api", "amqp-connection-manager"],
+            System::Bullmq => &["bullmq", "bull", "@taskforcesh/bullmq-pro"],
+            System::WorkerThreads => &["worker_threads"],
+            System::Grpc => &["@grpc/grpc-js", "grpc"],
+            System::Redis => &["redis", "ioredis", "@redis/client"],
+            System::Nats => &["nats", "nats.ws"],
+        }
+    }
+
+    /// Is the file using this system (by its imports).
+    pub fn used_by(self, facts: &JsFacts) -> bool {
+        facts.imports_any(self.modules())
+    }
+
+    /// The auto-instrumentation packages that inject and extract for this system. Names ending in
+    /// `instrumentation-<suffix>` count too, so community packages (`@appsignal/opentelemetry-instrumentation-bullmq`) do.
+    fn instrumented_by(self) -> (&'static [&'static str], bool) {
+        // (suffixes, bundled in @opentelemetry/auto-instrumentations-node)
+        match self {
+            System::Kafkajs => (&["kafkajs"], true),
+            System::Amqplib => (&["amqplib"], true),
+            System::Bullmq => (&["bullmq", "bull"], false),
+            System::Grpc => (&["grpc"], true),
+            // no instrumentation propagates over these
+            System::WorkerThreads | System::Redis => (&[], false),
+            System::Nats => (&["nats"], false),
+        }
+    }
+
+    /// Does the nearest package.json depend on an instrumentation that propagates for this system.
+    pub fn instrumented_in(self, project: &JsProject) -> bool {
+        let (suffixes, bundled) = self.instrumented_by();
+        if bundled && project.depends_on("@opentelemetry/auto-instrumentations-node") {
+            return true;
+        }
+        project.deps.iter().any(|dep| suffixes.iter().any(|s| dep.ends_with(&format!("instrumentation-{s}"))))
+    }
+
+    /// The consuming side's fix for this system.
+    pub fn extract_fix(self) -> &'static str {
+        match self {
+            System::Kafkajs => "Continue the producer's trace: `const ctx = propagation.extract(context.active(), message.headers, { get: (h, k) => h?.[k]?.toString(), keys: (h) => Object.keys(h ?? {}) }); await context.with(ctx, () => tracer.startActiveSpan('orders process', async (span) => { ... }))`, or add @opentelemetry/instrumentation-kafkajs.",
+            System::Amqplib => "Continue the publisher's trace: `const ctx = propagation.extract(context.active(), msg.properties.headers ?? {}); context.with(ctx, () => tracer.startActiveSpan('queue process', (span) => { ... }))`, or add @opentelemetry/instrumentation-amqplib.",
+            System::Bullmq => "Carry the context in the job data: in the processor `const ctx = propagation.extract(context.active(), job.data.otel ?? {}); return context.with(ctx, () => tracer.startActiveSpan(job.name, async (span) => { ... }))` (the producer adds `otel` with `propagation.inject`).",
+            System::WorkerThreads => "Pass a carrier to the worker (`workerData.otel` or a field of each message, filled with `propagation.inject(context.active(), carrier)`) and continue it there: `const ctx = propagation.extract(context.active(), msg.otel ?? {}); context.with(ctx, () => ...)`.",
+            System::Grpc => "Continue the client's trace from the call metadata: `const ctx = propagation.extract(context.active(), call.metadata.getMap()); context.with(ctx, () => ...)`, or add @opentelemetry/instrumentation-grpc.",
+            System::Redis => "Redis pub/sub carries no headers: publish an envelope `{ otel: carrier, payload }` (filled with `propagation.inject(context.active(), carrier)`) and in the listener `const ctx = propagation.extract(context.active(), JSON.parse(message).otel ?? {}); context.with(ctx, () => ...)`.",
+            System::Nats => "Continue the publisher's trace from the message headers: `const ctx = propagation.extract(context.active(), msg.headers, { get: (h, k) => h?.get(k), keys: (h) => (h ? [...h.keys()] : []) }); context.with(ctx, () => ...)`.",
+        }
+    }
+
+    /// The producing side's fix for this system.
+    pub fn inject_fix(self) -> &'static str {
+        match self {
+            System::Kafkajs => "Inject the active context into each message's headers: `const headers = {}; propagation.inject(context.active(), headers); await producer.send({ topic, messages: [{ value, headers }] })`, or add @opentelemetry/instrumentation-kafkajs.",
+            System::Amqplib => "Inject the active context into the message headers: `const headers = {}; propagation.inject(context.active(), headers); channel.publish(exchange, routingKey, content, { headers })`, or add @opentelemetry/instrumentation-amqplib.",
+            System::Bullmq => "Carry the context in the job data: `const otel = {}; propagation.inject(context.active(), otel); await queue.add(name, { ...data, otel })`, and extract it in the processor.",
+            System::WorkerThreads => "Send a carrier along: `const otel = {}; propagation.inject(context.active(), otel); new Worker(file, { workerData: { ...data, otel } })` / `worker.postMessage({ ...message, otel })`, and extract it in the worker.",
+            System::Grpc | System::Redis | System::Nats => "Inject the active context into a carrier sent with the message (`propagation.inject(context.active(), carrier)`) and extract it on the consuming side.",
+        }
+    }
+}
+
+/// Does `func` (its whole body, nested callbacks included) or a same-file function it calls (two levels deep) call a
+/// function or method named one of `names` (`extract`, `inject`).
+pub fn calls_named(facts: &JsFacts, func: Node<'_>, names: &[&str], source: &str) -> bool {
+    let mut seen = HashSet::new();
+    calls_named_in(facts, func, names, source, 0, &mut seen)
+}
+
+fn calls_named_in(facts: &JsFacts, node: Node<'_>, names: &[&str], source: &str, depth: usize, seen: &mut HashSet<usize>) -> bool {
+    if !seen.insert(node.id()) {
+        return false;
+    }
+    let mut callees = Vec::new();
+    for n in Preorder::new(node) {
+        if n.kind() != "call_expression" {
+            continue;
+        }
+        if callee_name(n, source).is_some_and(|c| names.contains(&c)) {
+            return true;
+        }
+        if depth < 2 {
+            if let Some(f) = n.child_by_field_name("function") {
+                callees.push(f);
+            }
+        }
+    }
+    callees.into_iter().any(|callee| {
+        let callee = unparen(callee);
+        let local = callee.kind() == "identifier" || syntax::text(callee, source).starts_with("this.");
+        local && facts.callback_body(callee, source).is_some_and(|f| calls_named_in(facts, f, names, source, depth + 1, seen))
+    })
+}
+
+/// The value of property `key` in an object literal (`{ key: v }`, `{ key }`, or a method `key() {}`).
+pub fn object_property<'t>(object: Node<'t>, key: &str, source: &str) -> Option<Node<'t>> {
+    let object = unparen(object);
+    if object.kind() != "object" {
+        return None;
+    }
+    named_children(object).find_map(|p| match p.kind() {
+        "pair" => {
+            let k = p.child_by_field_name("key")?;
+            let name = syntax::text(k, source).trim_matches(['\'', '"']);
+            (name == key).then(|| p.child_by_field_name("value")).flatten()
+        }
+        "shorthand_property_identifier" => (syntax::text(p, source) == key).then_some(p),
+        "method_definition" => (p.child_by_field_name("name").is_some_and(|n| syntax::text(n, source) == key)).then_some(p),
+        _ => None,
+    })
+}
+
+/// Could `node` be a function (inline, or a name or `this.x` that may refer to one).
+pub fn callable(node: Node<'_>) -> bool {
+    let node = unparen(node);
+    is_function(node) || matches!(node.kind(), "identifier" | "member_expression" | "call_expression" | "shorthand_property_identifier")
+}
+
+/// The last segment of a receiver, lowercased: `this.ordersQueue` → `ordersqueue`.
+pub fn receiver_word(receiver: Node<'_>, source: &str) -> String {
+    let text = syntax::text(unparen(receiver), source);
+    text.rsplit('.').next().unwrap_or(text).to_ascii_lowercase()
+}

@@ -1,0 +1,128 @@
+//! `js/producer-without-inject`: a message sent in a span scope (kafkajs `producer.send`, amqplib `publish` /
+//! `sendToQueue`, BullMQ `queue.add`, worker_threads `new Worker(file, { workerData })` / `worker.postMessage`) by a
+//! function that never calls `propagation.inject(...)`: the consumer cannot continue the trace.
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use super::js_messaging::{calls_named, object_property, receiver_word, System};
+use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::analysis::js::{arguments, callee_object, enclosing_function, JsFacts};
+use crate::file_cx::FileCx;
+use crate::syntax::{self, unparen, Preorder};
+
+pub static CHECK: CheckDef = CheckDef {
+    name: "js-producer-without-inject",
+    captures: &["method", "class"],
+    vars: &["call", "system", "fix"],
+    variants: &[],
+    labels: &["scope"],
+    run: CheckFn::Match(run),
+};
+
+const INJECT: &[&str] = &["inject"];
+/// Receivers of `postMessage` that are not a worker: the worker's own side, windows and message ports.
+const NOT_WORKERS: &[&str] = &["parentport", "self", "window", "globalthis", "port", "port1", "port2", "parent", "top", "opener"];
+
+fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
+    let Some(report) = caps.get("report") else { return Vec::new() };
+    let source = cx.source;
+    let facts = cx.js();
+    let Some((system, at)) = send(cx, caps, report) else { return Vec::new() };
+    if system.instrumented_in(&cx.js_project) {
+        return Vec::new();
+    }
+    let Some((scope_fn, scope)) = facts.span_scope_function(report, source) else { return Vec::new() };
+    let func = enclosing_function(report).unwrap_or(scope_fn);
+    if calls_named(facts, func, INJECT, source) || (func != scope_fn && calls_named(facts, scope_fn, INJECT, source)) {
+        return Vec::new();
+    }
+    let shown = crate::engine::one_line(cx.text_range(at.clone()));
+    vec![Hit::at(at)
+        .var("call", crate::engine::shorten(&shown))
+        .var("system", system.name())
+        .var("fix", system.inject_fix())
+        .label("scope", scope.node)]
+}
+
+/// The system of a send, and the range to report.
+fn send(cx: &FileCx<'_>, caps: &Captures<'_>, report: Node<'_>) -> Option<(System, Range<usize>)> {
+    let source = cx.source;
+    let facts = cx.js();
+    let args = arguments(report);
+    if report.kind() == "new_expression" {
+        // worker_threads: new Worker(file, { workerData }); BullMQ's Worker(name, processor) is a consumer
+        let class = caps.get("class")?;
+        let from = facts.import_of(cx.text(class)).map(|(m, _)| m);
+        if from.is_some_and(|m| System::Bullmq.modules().contains(&m)) {
+            return None;
+        }
+        object_property(*args.get(1)?, "workerData", source)?;
+        return Some((System::WorkerThreads, report.start_byte()..class.end_byte()));
+    }
+    let method = cx.text(caps.get("method")?);
+    let receiver = callee_object(report)?;
+    let word = receiver_word(receiver, source);
+    let callee = report.child_by_field_name("function")?;
+    let at = if cx.text(callee).contains('\n') { caps.get("method")? } else { callee }.byte_range();
+    let system = match method {
+        // kafkajs: producer.send({ topic, messages }) / sendBatch({ topicMessages })
+        "send" | "sendBatch" => {
+            let config = *args.first()?;
+            let key = if method == "send" { "messages" } else { "topicMessages" };
+            object_property(config, key, source)?;
+            System::Kafkajs
+        }
+        // amqplib: channel.publish(exchange, routingKey, content, options) / sendToQueue(queue, content, options)
+        "publish" | "sendToQueue" => {
+            let amqp = System::Amqplib.used_by(facts) || word.ends_with("channel") || word == "ch";
+            let arity = if method == "publish" { 3 } else { 2 };
+            (amqp && args.len() >= arity).then_some(System::Amqplib)?
+        }
+        // BullMQ / Bull: queue.add(name, data, opts) / queue.addBulk([...])
+        "add" | "addBulk" => {
+            let queue = constructed_as(cx.root(), receiver, &["Queue", "FlowProducer"], source) || word.contains("queue");
+            (System::Bullmq.used_by(facts) && queue && (method == "addBulk" || args.len() >= 2)).then_some(System::Bullmq)?
+        }
+        // worker.postMessage(message): not parentPort.postMessage (the worker answering), nor window/port messaging
+        "postMessage" => {
+            if NOT_WORKERS.contains(&word.as_str()) {
+                return None;
+            }
+            let worker = constructed_as(cx.root(), receiver, &["Worker"], source) || word.contains("worker");
+            (worker && !is_bull_worker(facts)).then_some(System::WorkerThreads)?
+        }
+        _ => return None,
+    };
+    Some((system, at))
+}
+
+/// Is `receiver` (by text) assigned `new <Class>(...)` somewhere in the file.
+fn constructed_as(root: Node<'_>, receiver: Node<'_>, classes: &[&str], source: &str) -> bool {
+    let name = syntax::text(unparen(receiver), source);
+    let short = name.strip_prefix("this.").unwrap_or(name);
+    Preorder::new(root).any(|n| {
+        let (target, value) = match n.kind() {
+            "variable_declarator" => (n.child_by_field_name("name"), n.child_by_field_name("value")),
+            "assignment_expression" => (n.child_by_field_name("left"), n.child_by_field_name("right")),
+            "public_field_definition" | "field_definition" => {
+                (n.child_by_field_name("name").or_else(|| n.child_by_field_name("property")), n.child_by_field_name("value"))
+            }
+            _ => return false,
+        };
+        let (Some(target), Some(value)) = (target, value) else { return false };
+        let t = syntax::text(target, source);
+        let same = t == name || t.strip_prefix("this.") == Some(short) || t == short;
+        let value = unparen(value);
+        same && value.kind() == "new_expression"
+            && value.child_by_field_name("constructor").is_some_and(|c| {
+                let c = syntax::text(c, source);
+                classes.iter().any(|k| c == *k || c.ends_with(&format!(".{k}")))
+            })
+    })
+}
+
+/// Does the file's `Worker` come from BullMQ (which has no `postMessage`).
+fn is_bull_worker(facts: &JsFacts) -> bool {
+    facts.import_of("Worker").is_some_and(|(m, _)| System::Bullmq.modules().contains(&m))
+}

@@ -1,0 +1,182 @@
+//! `js/unbound-listener`: an event listener registered in a span scope that starts a span or reads the active
+//! context, on an emitter fired from elsewhere: the listener runs in the context of whoever calls `emit`.
+use tree_sitter::Node;
+
+use super::js_common::{bind_wrapper, context_api_for_fix, implicit_context_use, is_context_bind_of, parameter_names, BindKind};
+use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::analysis::js::{arguments, callee_name, callee_object, enclosing_function, is_function, string_value, ScopeKind};
+use crate::file_cx::FileCx;
+use crate::fix::Edit;
+use crate::jsmodel::JsModel;
+use crate::syntax::{self, unparen, Preorder};
+
+pub static CHECK: CheckDef = CheckDef {
+    name: "js-unbound-listener",
+    captures: &["method"],
+    vars: &["call", "model"],
+    variants: &["emitter-bound-late"],
+    labels: &["scope", "use", "bind"],
+    run: CheckFn::Match(run),
+};
+
+/// Calls that fire or feed an emitter: a listener on an emitter the same function creates and fires is called
+/// from this context.
+const FIRES: &[&str] = &["emit", "write", "end", "push", "destroy", "abort", "dispatchEvent"];
+
+/// Emitters of HTTP request handlers and client callbacks that `@opentelemetry/instrumentation-http` binds to the
+/// request's context under AsyncLocalStorage.
+const HTTP_CLIENT_CALLS: &[&str] = &["get", "request"];
+
+fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
+    if cx.js_model == JsModel::Zone {
+        return Vec::new();
+    }
+    let (Some(call), Some(method)) = (caps.get("report"), caps.get("method")) else { return Vec::new() };
+    let source = cx.source;
+    let facts = cx.js();
+    let args = arguments(call);
+    let (Some(event), Some(listener)) = (args.first().copied(), args.get(1).copied()) else { return Vec::new() };
+    let Some(emitter) = callee_object(call).map(unparen) else { return Vec::new() };
+    // `events.on(emitter, 'x')` / `events.once(emitter, 'x')` are async iterators / promises, not listeners
+    if string_value(listener, source).is_some() {
+        return Vec::new();
+    }
+    let event_name = string_value(event, source);
+    if event_name == Some("request") {
+        return Vec::new(); // a server's request handler: a scope of its own
+    }
+    let Some((scope_fn, scope)) = facts.span_scope_function(call, source) else { return Vec::new() };
+
+    // bound listener: context.bind works under every model that has a manager; AsyncResource/ALS binding only
+    // under AsyncLocalStorage (the stack manager does not see async_hooks)
+    let listener = unparen(listener);
+    let inner = match bind_wrapper(facts, listener, source) {
+        Some((BindKind::Context, _)) => return Vec::new(),
+        Some((BindKind::AsyncResource, _)) if cx.js_model == JsModel::AsyncLocalStorage => return Vec::new(),
+        Some((BindKind::AsyncResource, inner)) => inner,
+        None => listener,
+    };
+    let Some(body) = facts.callback_body(inner, source) else { return Vec::new() };
+    let Some(use_site) = implicit_context_use(facts, body, source) else { return Vec::new() };
+
+    let func = enclosing_function(call).unwrap_or(scope_fn);
+    if created_and_fired_here(func, emitter, source) {
+        return Vec::new();
+    }
+    if cx.js_model == JsModel::AsyncLocalStorage && is_http_emitter(scope_fn, scope.kind, call, emitter, source) {
+        return Vec::new();
+    }
+    // context.bind(ctx, emitter): patches the emitter's on/addListener, under AsyncLocalStorage, when it runs first
+    let mut late_bind = None;
+    let mut early_bind = None;
+    for bind in emitter_binds(cx, emitter) {
+        if enclosing_function(bind) == Some(func) && bind.start_byte() > call.end_byte() {
+            late_bind.get_or_insert(bind);
+        } else {
+            early_bind.get_or_insert(bind);
+        }
+    }
+    if early_bind.is_some() && cx.js_model == JsModel::AsyncLocalStorage {
+        return Vec::new();
+    }
+
+    let callee = call.child_by_field_name("function").unwrap_or(method);
+    // a chained `x\n  .on(...)` is reported on the `.on` line
+    let at = if cx.text(callee).contains('\n') { method.byte_range() } else { callee.byte_range() };
+    let shown_event = event_name.map_or_else(|| cx.text(event).to_string(), |e| format!("'{e}'"));
+    let shown_emitter = crate::engine::one_line(cx.text(emitter));
+    let mut hit = Hit::at(at)
+        .var("call", format!("{}.{}({shown_event}, …)", crate::engine::shorten(&shown_emitter), cx.text(method)))
+        .var("model", cx.js_model.name())
+        .label("scope", scope.node)
+        .label("use", use_site.child_by_field_name("function").unwrap_or(use_site));
+    if let Some(bind) = late_bind {
+        hit = hit.variant("emitter-bound-late").label("bind", bind);
+    } else if let Some(bind) = early_bind {
+        hit = hit.label("bind", bind);
+    }
+    if let Some((ctx, import)) = context_api_for_fix(cx).filter(|_| !removed_by_reference(cx, listener)) {
+        let wrapped = format!("{ctx}.bind({ctx}.active(), {})", syntax::text(listener, source));
+        let mut edits = vec![Edit::replace(listener.byte_range(), wrapped)];
+        edits.extend(import);
+        hit = hit.edits(edits);
+    }
+    vec![hit]
+}
+
+/// An emitter the function creates (`const s = new PassThrough()`, or inline `AbortSignal.timeout(5).on...`) and also
+/// fires, writes or ends itself: its events come from this context.
+fn created_and_fired_here(func: Node<'_>, emitter: Node<'_>, source: &str) -> bool {
+    if matches!(emitter.kind(), "call_expression" | "new_expression") {
+        return true;
+    }
+    if emitter.kind() != "identifier" {
+        return false;
+    }
+    let name = syntax::text(emitter, source);
+    let Some(body) = func.child_by_field_name("body") else { return false };
+    let declared = syntax::find_first(body, is_function, |n| {
+        n.kind() == "variable_declarator"
+            && n.child_by_field_name("name").is_some_and(|d| syntax::text(d, source) == name)
+            && n.child_by_field_name("value").map(unparen).is_some_and(|v| matches!(v.kind(), "new_expression" | "call_expression"))
+    })
+    .is_some();
+    if !declared {
+        return false;
+    }
+    Preorder::new(body).any(|n| {
+        if n.kind() != "call_expression" {
+            return false;
+        }
+        let on_emitter = callee_object(n).is_some_and(|o| syntax::text(unparen(o), source) == name);
+        let method = callee_name(n, source).unwrap_or("");
+        (on_emitter && FIRES.contains(&method))
+            // src.pipe(emitter) / pipeline(a, emitter, ...) feed it
+            || ((method == "pipe" || method == "pipeline")
+                && arguments(n).iter().any(|a| syntax::text(unparen(*a), source) == name))
+    })
+}
+
+/// `req`/`res` of a request handler, `ctx.req`/`request.raw` style wrappers, and the `res` of an `http.get(..., (res) =>
+/// ...)` callback: instrumentation-http binds these emitters to the request's context.
+fn is_http_emitter(scope_fn: Node<'_>, kind: ScopeKind, call: Node<'_>, emitter: Node<'_>, source: &str) -> bool {
+    let text = syntax::text(emitter, source);
+    let root = text.split('.').next().unwrap_or(text);
+    if kind == ScopeKind::Handler && parameter_names(scope_fn, source).iter().any(|p| p == root) {
+        return true;
+    }
+    // the response of an http client call made in this scope
+    for f in syntax::ancestors(call).filter(|n| is_function(*n)) {
+        let client = f.parent().and_then(|a| a.parent()).filter(|c| c.kind() == "call_expression").is_some_and(|c| {
+            callee_object(c).is_some_and(|o| matches!(syntax::text(o, source), "http" | "https"))
+                && callee_name(c, source).is_some_and(|m| HTTP_CLIENT_CALLS.contains(&m))
+        });
+        if client && parameter_names(f, source).iter().any(|p| p == root) {
+            return true;
+        }
+        if f == scope_fn {
+            break;
+        }
+    }
+    false
+}
+
+/// Every `context.bind(ctx, <emitter>)` in the file whose second argument is this emitter's text.
+fn emitter_binds<'t>(cx: &FileCx<'t>, emitter: Node<'_>) -> Vec<Node<'t>> {
+    let name = syntax::text(emitter, cx.source);
+    Preorder::new(cx.root()).filter(|n| n.kind() == "call_expression" && is_context_bind_of(cx.js(), *n, name, cx.source)).collect()
+}
+
+/// Does the file remove this named listener again (`off`, `removeListener`, `removeEventListener`): a bound copy would
+/// not be removed.
+fn removed_by_reference(cx: &FileCx<'_>, listener: Node<'_>) -> bool {
+    if is_function(listener) {
+        return false;
+    }
+    let name = cx.text(listener);
+    Preorder::new(cx.root()).any(|n| {
+        n.kind() == "call_expression"
+            && matches!(callee_name(n, cx.source), Some("off" | "removeListener" | "removeEventListener"))
+            && arguments(n).iter().any(|a| cx.text(unparen(*a)) == name)
+    })
+}
