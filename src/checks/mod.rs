@@ -17,9 +17,11 @@ mod js_unbound_listener;
 mod js_unbound_timer;
 mod parse_error;
 mod py_attach_without_detach;
+mod py_background_task_in_span;
 mod py_common;
 mod py_dangling_task;
 mod py_executor_without_context;
+mod py_process_without_inject;
 mod rs_guard_across_await;
 mod rs_spawn_without_instrument;
 
@@ -117,6 +119,8 @@ pub static CHECKS: &[&CheckDef] = &[
     &py_executor_without_context::CHECK,
     &py_attach_without_detach::CHECK,
     &py_dangling_task::CHECK,
+    &py_process_without_inject::CHECK,
+    &py_background_task_in_span::CHECK,
     &rs_guard_across_await::CHECK,
     &rs_spawn_without_instrument::CHECK,
     &UNUSED_SUPPRESSION,

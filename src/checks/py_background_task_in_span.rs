@@ -1,0 +1,73 @@
+//! `py/background-task-in-span`: a Starlette/FastAPI background task added inside a span the handler opens itself,
+//! without handing it the context: the task runs after the response, with the ROOT context.
+use tree_sitter::Node;
+
+use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::analysis::py_spans::{call_name, span_decorator, span_with};
+use crate::analysis::python::enclosing_function;
+use crate::file_cx::FileCx;
+use crate::syntax::{self, named_children, Preorder};
+
+pub static CHECK: CheckDef = CheckDef {
+    name: "py-background-task-in-span",
+    captures: &["method", "class"],
+    vars: &["call"],
+    variants: &[],
+    labels: &["span"],
+    run: CheckFn::Match(run),
+};
+
+/// Calls whose result is a context to hand on.
+const CONTEXT_SOURCES: &[&str] = &["get_current", "extract", "set_span_in_context", "copy_context"];
+
+fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
+    let Some(call) = caps.get("report") else { return Vec::new() };
+    let source = cx.source;
+    let py = cx.py();
+    if !py.imports.values().any(|q| q.starts_with("starlette") || q.starts_with("fastapi")) {
+        return Vec::new();
+    }
+    let Some(func) = call.child_by_field_name("function") else { return Vec::new() };
+    if caps.get("method").is_some() {
+        let Some(receiver) = func.child_by_field_name("object") else { return Vec::new() };
+        let is_tasks = py.constructed_from(receiver, source).is_some_and(|q| q.ends_with("BackgroundTasks"))
+            || cx.text(receiver).rsplit('.').next().is_some_and(|w| w.to_ascii_lowercase().contains("task"));
+        if !is_tasks {
+            return Vec::new();
+        }
+    } else if !py.resolve(func, source).is_some_and(|q| q.ends_with(".BackgroundTask")) {
+        return Vec::new();
+    }
+    // a span opened in the handler itself: a `with` block around the call, or a span decorator on the handler
+    let handler = enclosing_function(call);
+    let Some(span) = span_with(call, source).or_else(|| handler.and_then(|h| span_decorator(h, source))) else { return Vec::new() };
+    if hands_context(cx, call, handler) {
+        return Vec::new();
+    }
+    vec![Hit::at(func.byte_range()).var("call", format!("{}(…)", crate::engine::one_line(cx.text(func)))).label("span", span)]
+}
+
+/// Is the task handed a context: a `get_current()`-style call as an argument, or a name the handler assigned from
+/// one (or that is called `ctx`/`context`-something).
+fn hands_context(cx: &FileCx<'_>, call: Node<'_>, handler: Option<Node<'_>>) -> bool {
+    let source = cx.source;
+    let Some(args) = call.child_by_field_name("arguments") else { return false };
+    let captured: Vec<String> = handler
+        .map(|h| {
+            Preorder::new(h)
+                .filter(|n| n.kind() == "assignment")
+                .filter(|n| n.child_by_field_name("right").and_then(|r| call_name(r, source)).is_some_and(|c| CONTEXT_SOURCES.contains(&c)))
+                .filter_map(|n| n.child_by_field_name("left").map(|l| syntax::text(l, source).to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    named_children(args).any(|a| {
+        let value = if a.kind() == "keyword_argument" { a.child_by_field_name("value") } else { Some(a) };
+        let Some(value) = value else { return false };
+        if call_name(value, source).is_some_and(|c| CONTEXT_SOURCES.contains(&c)) {
+            return true;
+        }
+        let text = syntax::text(value, source);
+        value.kind() == "identifier" && (captured.iter().any(|c| c == text) || text.contains("ctx") || text.contains("context"))
+    })
+}

@@ -1,0 +1,108 @@
+//! `py/process-without-inject`: a child process started in a span scope (subprocess, `os.exec*`/`spawn*`,
+//! `asyncio.create_subprocess_*`, and, where the file picks the `spawn`/`forkserver` start method, multiprocessing
+//! `Process` and `ProcessPoolExecutor`) by a function that never injects a carrier: the child starts a new trace.
+use tree_sitter::Node;
+
+use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::analysis::py_spans::{call_name, calls_any, span_scope};
+use crate::analysis::python::{enclosing_function, keyword_arg, positional_arg, PyFacts};
+use crate::file_cx::FileCx;
+use crate::syntax::{self, Preorder};
+
+pub static CHECK: CheckDef = CheckDef {
+    name: "py-process-without-inject",
+    captures: &["name"],
+    vars: &["call"],
+    variants: &["spawned"],
+    labels: &["scope", "method"],
+    run: CheckFn::Match(run),
+};
+
+const SUBPROCESS: &[&str] = &["run", "Popen", "call", "check_call", "check_output", "getoutput", "getstatusoutput"];
+const ASYNCIO: &[&str] = &["create_subprocess_exec", "create_subprocess_shell"];
+const PROCESS_POOLS: &[&str] = &["concurrent.futures.ProcessPoolExecutor", "concurrent.futures.process.ProcessPoolExecutor"];
+
+fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
+    let (Some(call), Some(name)) = (caps.get("report"), caps.get("name")) else { return Vec::new() };
+    let source = cx.source;
+    let py = cx.py();
+    let Some(func) = call.child_by_field_name("function") else { return Vec::new() };
+    let resolved = py.resolve(func, source).unwrap_or_default();
+    // the imported name, not the alias: `from subprocess import check_output as run_cmd`
+    let (module, name) = resolved.rsplit_once('.').unwrap_or(("", cx.text(name)));
+    let mut spawned_method = None;
+    let starts_process = match module {
+        "subprocess" => SUBPROCESS.contains(&name),
+        "os" => is_os_process(name),
+        "asyncio" | "asyncio.subprocess" => ASYNCIO.contains(&name),
+        _ => {
+            // multiprocessing.Process / ctx.Process, and process pools: only a spawned child loses the context
+            let is_mp = (name == "Process" && (module == "multiprocessing" || mp_context_receiver(py, func, source)))
+                || ((name == "submit" || name == "map") && process_pool_receiver(py, func, source));
+            if is_mp {
+                spawned_method = spawn_start_method(cx);
+                if spawned_method.is_none() {
+                    return Vec::new();
+                }
+            }
+            is_mp
+        }
+    };
+    if !starts_process {
+        return Vec::new();
+    }
+    let Some(scope) = span_scope(call, source) else { return Vec::new() };
+    let owner = enclosing_function(call).unwrap_or_else(|| cx.root());
+    if calls_any(cx.root(), owner, &["inject"], source) || mentions_traceparent(owner, source) {
+        return Vec::new();
+    }
+    let mut hit = Hit::at(func.byte_range()).var("call", format!("{}(…)", crate::engine::one_line(cx.text(func)))).label("scope", scope);
+    if let Some(method) = spawned_method {
+        hit = hit.variant("spawned").label("method", method);
+    }
+    vec![hit]
+}
+
+fn is_os_process(name: &str) -> bool {
+    matches!(name, "system" | "popen" | "posix_spawn" | "posix_spawnp")
+        || name.strip_prefix("exec").is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| "lvpe".contains(c)))
+        || name.strip_prefix("spawn").is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| "lvpe".contains(c)))
+}
+
+/// `ctx.Process(...)` where `ctx = multiprocessing.get_context(...)`.
+fn mp_context_receiver(py: &PyFacts, func: Node<'_>, source: &str) -> bool {
+    func.child_by_field_name("object").is_some_and(|o| {
+        py.constructed_from(o, source).is_some_and(|q| q == "multiprocessing.get_context")
+            || (o.kind() == "call"
+                && o.child_by_field_name("function").is_some_and(|f| py.resolves_to(f, source, &["multiprocessing.get_context"])))
+    })
+}
+
+/// `pool.submit(...)` / `pool.map(...)` on a `ProcessPoolExecutor`.
+fn process_pool_receiver(py: &PyFacts, func: Node<'_>, source: &str) -> bool {
+    func.child_by_field_name("object").is_some_and(|o| {
+        py.constructed_from(o, source).is_some_and(|q| PROCESS_POOLS.contains(&q))
+            || (o.kind() == "call" && o.child_by_field_name("function").is_some_and(|f| py.resolves_to(f, source, PROCESS_POOLS)))
+    })
+}
+
+/// Where the file selects the `spawn` or `forkserver` start method: `set_start_method('spawn')`,
+/// `get_context('forkserver')`, or a `mp_context=` argument.
+fn spawn_start_method<'t>(cx: &FileCx<'t>) -> Option<Node<'t>> {
+    let source = cx.source;
+    Preorder::new(cx.root()).find(|n| {
+        let Some(name) = call_name(*n, source) else { return false };
+        match name {
+            "set_start_method" | "get_context" => positional_arg(*n, 0)
+                .or_else(|| keyword_arg(*n, "method", source))
+                .is_some_and(|a| matches!(syntax::text(a, source).trim_matches(['\'', '"']), "spawn" | "forkserver")),
+            _ => keyword_arg(*n, "mp_context", source)
+                .is_some_and(|v| !syntax::text(v, source).contains("\"fork\"") && !syntax::text(v, source).contains("'fork'")),
+        }
+    })
+}
+
+/// A carrier written by hand: the function sets `TRACEPARENT` (any case) for the child.
+fn mentions_traceparent(owner: Node<'_>, source: &str) -> bool {
+    syntax::text(owner, source).to_ascii_lowercase().contains("traceparent")
+}
