@@ -22,6 +22,7 @@ mod py_common;
 mod py_dangling_task;
 mod py_executor_without_context;
 mod py_process_without_inject;
+mod py_span_across_yield;
 mod rs_guard_across_await;
 mod rs_spawn_without_instrument;
 
@@ -121,6 +122,7 @@ pub static CHECKS: &[&CheckDef] = &[
     &py_dangling_task::CHECK,
     &py_process_without_inject::CHECK,
     &py_background_task_in_span::CHECK,
+    &py_span_across_yield::CHECK,
     &rs_guard_across_await::CHECK,
     &rs_spawn_without_instrument::CHECK,
     &UNUSED_SUPPRESSION,

@@ -1,0 +1,86 @@
+//! `py/span-across-yield`: a generator that holds a current span (a span `with` block or an `attach`) across a
+//! `yield`, so the span is current in the caller between items, and span decorators on generator functions, whose
+//! span ends before the body runs.
+use tree_sitter::Node;
+
+use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::analysis::py_spans::{call_name, decorator_name, decorators, is_function, own_yields, span_decorator, span_with_item};
+use crate::file_cx::FileCx;
+use crate::syntax::{self, Preorder};
+
+pub static CHECK: CheckDef = CheckDef {
+    name: "py-span-across-yield",
+    captures: &[],
+    vars: &["kind"],
+    variants: &["decorator", "attach"],
+    labels: &["yield"],
+    run: CheckFn::Match(run),
+};
+
+/// Decorators that turn a generator into a context manager (or a fixture that is one): holding the span across the
+/// single `yield` is their point.
+const CONTEXT_MANAGER_DECORATORS: &[&str] = &["contextmanager", "asynccontextmanager", "fixture", "yield_fixture"];
+
+fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
+    let Some(func) = caps.get("report") else { return Vec::new() };
+    let source = cx.source;
+    let yields = own_yields(func);
+    if yields.is_empty() || is_context_manager(cx, func) {
+        return Vec::new();
+    }
+    let kind = if crate::analysis::py_spans::is_async_def(func) { "async generator" } else { "generator" };
+    let mut hits = Vec::new();
+    if let Some(decorator) = span_decorator(func, source) {
+        hits.push(Hit::at(decorator.byte_range()).var("kind", kind).variant("decorator").label("yield", yields[0]));
+    }
+    let Some(body) = func.child_by_field_name("body") else { return hits };
+    // `with <span>:` blocks that enclose a yield of this generator
+    for with in syntax::find_all(body, is_function, |n| n.kind() == "with_statement") {
+        let Some(call) = span_with_item(with, source) else { continue };
+        if let Some(y) = yields.iter().find(|y| syntax::contains(with, **y)) {
+            hits.push(Hit::at(call_head(call)).var("kind", kind).label("yield", *y));
+        }
+    }
+    // `token = attach(ctx)` followed by a yield before any detach
+    let mut walk = Preorder::new(body);
+    while let Some(n) = walk.next() {
+        if is_function(n) && n.id() != body.id() {
+            walk.skip_children();
+            continue;
+        }
+        if call_name(n, source) != Some("attach") {
+            continue;
+        }
+        let next_yield = yields.iter().find(|y| y.start_byte() > n.end_byte());
+        let Some(y) = next_yield else { continue };
+        let detach_between = syntax::find_first(body, is_function, |d| {
+            call_name(d, source) == Some("detach") && d.start_byte() > n.end_byte() && d.end_byte() < y.start_byte()
+        });
+        if detach_between.is_none() {
+            hits.push(Hit::at(call_head(n)).var("kind", kind).variant("attach").label("yield", *y));
+        }
+    }
+    hits
+}
+
+/// Generators that are context managers or fixtures (`@contextmanager`, `@pytest.fixture`), and FastAPI dependencies
+/// (`Depends(func)` in the same file), which FastAPI wraps in a context manager itself.
+fn is_context_manager(cx: &FileCx<'_>, func: Node<'_>) -> bool {
+    let source = cx.source;
+    if decorators(func).iter().any(|d| {
+        let name = decorator_name(*d, source);
+        CONTEXT_MANAGER_DECORATORS.contains(&name.rsplit('.').next().unwrap_or(name))
+    }) {
+        return true;
+    }
+    let Some(name) = func.child_by_field_name("name").map(|n| cx.text(n)) else { return false };
+    Preorder::new(cx.root()).any(|n| {
+        call_name(n, source) == Some("Depends")
+            && n.child_by_field_name("arguments").and_then(|a| a.named_child(0)).is_some_and(|a| cx.text(a) == name)
+    })
+}
+
+/// The callee part of a call, for the primary range: `tracer.start_as_current_span`.
+fn call_head(call: Node<'_>) -> std::ops::Range<usize> {
+    call.child_by_field_name("function").map_or(call.byte_range(), |f| f.byte_range())
+}
