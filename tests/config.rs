@@ -141,7 +141,10 @@ fn the_config_command_shows_the_settings_and_their_file() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("from: svc/pyproject.toml"), "{text}");
-    assert!(text.contains("rules (3): py/attach-without-detach, py/dangling-task, py/executor-without-context"), "{text}");
+    assert!(
+        text.contains("rules (7): py/attach-without-detach, py/background-task-in-span, py/consumer-without-extract, py/dangling-task, py/executor-without-context, py/process-without-inject, py/span-across-yield"),
+        "{text}"
+    );
     assert!(text.contains("severity overrides: py/dangling-task = error"), "{text}");
     let same = ctxlint(dir.path()).args(["--show-settings", "svc"]).output().expect("runs");
     assert_eq!(same.stdout, out.stdout);

@@ -76,6 +76,10 @@ fn every_core_rule_has_enough_positive_cases() {
         ("js/consumer-without-extract", 8),
         ("js/producer-without-inject", 8),
         ("js/heavy-als-store", 8),
+        ("py/process-without-inject", 8),
+        ("py/background-task-in-span", 8),
+        ("py/span-across-yield", 8),
+        ("py/consumer-without-extract", 8),
         ("rs/guard-across-await", 10),
         ("rs/spawn-without-instrument", 10),
     ];

@@ -64,6 +64,26 @@ fn py_dangling_task() {
 }
 
 #[test]
+fn py_process_without_inject() {
+    insta::assert_snapshot!(human_output("tests/fixtures/py/process-without-inject/bad.py"));
+}
+
+#[test]
+fn py_background_task_in_span() {
+    insta::assert_snapshot!(human_output("tests/fixtures/py/background-task-in-span/bad.py"));
+}
+
+#[test]
+fn py_span_across_yield() {
+    insta::assert_snapshot!(human_output("tests/fixtures/py/span-across-yield/bad.py"));
+}
+
+#[test]
+fn py_consumer_without_extract() {
+    insta::assert_snapshot!(human_output("tests/fixtures/py/consumer-without-extract/bad.py"));
+}
+
+#[test]
 fn parse_error() {
     insta::assert_snapshot!(human_output("tests/fixtures/common/parse-error/bad.ts"));
 }

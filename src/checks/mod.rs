@@ -19,6 +19,7 @@ mod parse_error;
 mod py_attach_without_detach;
 mod py_background_task_in_span;
 mod py_common;
+mod py_consumer_without_extract;
 mod py_dangling_task;
 mod py_executor_without_context;
 mod py_process_without_inject;
@@ -123,6 +124,7 @@ pub static CHECKS: &[&CheckDef] = &[
     &py_process_without_inject::CHECK,
     &py_background_task_in_span::CHECK,
     &py_span_across_yield::CHECK,
+    &py_consumer_without_extract::CHECK,
     &rs_guard_across_await::CHECK,
     &rs_spawn_without_instrument::CHECK,
     &UNUSED_SUPPRESSION,

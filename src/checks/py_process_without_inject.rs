@@ -102,7 +102,20 @@ fn spawn_start_method<'t>(cx: &FileCx<'t>) -> Option<Node<'t>> {
     })
 }
 
-/// A carrier written by hand: the function sets `TRACEPARENT` (any case) for the child.
+/// A carrier written by hand: the function sets `TRACEPARENT` (any case) for the child, as a dict key
+/// (`{"TRACEPARENT": tp}`) or an item assignment (`env["TRACEPARENT"] = tp`).
 fn mentions_traceparent(owner: Node<'_>, source: &str) -> bool {
-    syntax::text(owner, source).to_ascii_lowercase().contains("traceparent")
+    Preorder::new(owner).any(|n| {
+        if n.kind() != "string" || !syntax::text(n, source).to_ascii_lowercase().contains("traceparent") {
+            return false;
+        }
+        let Some(parent) = n.parent() else { return false };
+        match parent.kind() {
+            "pair" => parent.child_by_field_name("key").is_some_and(|k| k.id() == n.id()),
+            "subscript" => parent
+                .parent()
+                .is_some_and(|a| a.kind() == "assignment" && a.child_by_field_name("left").is_some_and(|l| l.id() == parent.id())),
+            _ => false,
+        }
+    })
 }

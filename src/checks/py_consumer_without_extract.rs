@@ -1,0 +1,159 @@
+//! `py/consumer-without-extract`: message consumer loops and callbacks (kafka-python / aiokafka `for msg in consumer`,
+//! confluent-kafka `poll()` loops, pika `basic_consume` callbacks, aio-pika `queue.consume`, and `while True:
+//! queue.get()` worker loops) that start spans without `extract(...)`: every message starts a new trace.
+use tree_sitter::Node;
+
+use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::analysis::py_spans::{calls_any, implicit_span_start, local_function, span_decorator, span_with};
+use crate::analysis::python::{enclosing_function, keyword_arg, positional_arg, PyFacts};
+use crate::file_cx::FileCx;
+use crate::syntax::{self, Preorder};
+
+pub static CHECK: CheckDef = CheckDef {
+    name: "py-consumer-without-extract",
+    captures: &["method"],
+    vars: &["what"],
+    variants: &[],
+    labels: &["use"],
+    run: CheckFn::Match(run),
+};
+
+const KAFKA_CONSUMERS: &[&str] = &[
+    "kafka.KafkaConsumer",
+    "kafka.consumer.KafkaConsumer",
+    "aiokafka.AIOKafkaConsumer",
+    "aiokafka.consumer.AIOKafkaConsumer",
+    "confluent_kafka.Consumer",
+    "confluent_kafka.DeserializingConsumer",
+];
+const QUEUES: &[&str] = &[
+    "asyncio.Queue",
+    "asyncio.PriorityQueue",
+    "asyncio.LifoQueue",
+    "asyncio.queues.Queue",
+    "queue.Queue",
+    "queue.SimpleQueue",
+    "queue.PriorityQueue",
+    "queue.LifoQueue",
+    "multiprocessing.Queue",
+    "janus.Queue",
+];
+
+fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
+    let Some(node) = caps.get("report") else { return Vec::new() };
+    let source = cx.source;
+    let py = cx.py();
+    let root = cx.root();
+    let (what, body, at) = match node.kind() {
+        "for_statement" => {
+            let Some(iterable) = node.child_by_field_name("right") else { return Vec::new() };
+            if !is_consumer(py, iterable, source) && !is_aio_pika_iterator(py, iterable, source) {
+                return Vec::new();
+            }
+            let Some(body) = node.child_by_field_name("body") else { return Vec::new() };
+            let what = format!("`{}` loop", crate::engine::shorten(&header(cx, node, iterable.end_byte())));
+            (what, body, node.start_byte()..iterable.end_byte())
+        }
+        "while_statement" => {
+            let Some(body) = node.child_by_field_name("body") else { return Vec::new() };
+            let Some(kind) = polls(py, body, source) else { return Vec::new() };
+            // a queue loop inside a span is parented to that span: not a new trace
+            if kind == Poll::Queue
+                && (span_with(node, source).is_some() || enclosing_function(node).and_then(|f| span_decorator(f, source)).is_some())
+            {
+                return Vec::new();
+            }
+            let end = node.child_by_field_name("condition").map_or(node.start_byte(), |c| c.end_byte());
+            let what = format!("`{}` loop", crate::engine::shorten(&header(cx, node, end)));
+            (what, body, node.start_byte()..end)
+        }
+        _ => {
+            let Some(method) = caps.get("method") else { return Vec::new() };
+            let Some(handler) = callback(cx, node, cx.text(method)) else { return Vec::new() };
+            let func = node.child_by_field_name("function").unwrap_or(node);
+            (format!("`{}` callback", cx.text(method)), handler, func.byte_range())
+        }
+    };
+    let Some(use_site) = implicit_span_start(root, body, source) else { return Vec::new() };
+    if calls_any(root, body, &["extract"], source) {
+        return Vec::new();
+    }
+    vec![Hit::at(at).var("what", what).label("use", use_site.child_by_field_name("function").unwrap_or(use_site))]
+}
+
+fn header(cx: &FileCx<'_>, node: Node<'_>, end: usize) -> String {
+    crate::engine::one_line(cx.text_range(node.start_byte()..end))
+}
+
+/// A Kafka consumer: constructed from a known class, or a name with `consumer` in a file that imports a Kafka client.
+fn is_consumer(py: &PyFacts, expr: Node<'_>, source: &str) -> bool {
+    if py.constructed_from(expr, source).is_some_and(|q| KAFKA_CONSUMERS.contains(&q)) {
+        return true;
+    }
+    let kafka = py.imports.values().any(|q| q.starts_with("kafka") || q.starts_with("aiokafka") || q.starts_with("confluent_kafka"));
+    kafka && matches!(expr.kind(), "identifier" | "attribute") && syntax::text(expr, source).to_ascii_lowercase().contains("consumer")
+}
+
+/// `async for message in queue_iter` over an aio-pika queue iterator.
+fn is_aio_pika_iterator(py: &PyFacts, expr: Node<'_>, source: &str) -> bool {
+    let aio_pika = py.imports.values().any(|q| q.starts_with("aio_pika"));
+    let text = syntax::text(expr, source).to_ascii_lowercase();
+    aio_pika && (text.contains("iterator") || text.contains("queue"))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Poll {
+    Consumer,
+    Queue,
+}
+
+/// What a `while` loop's body takes messages from: a consumer's `poll()`/`consume()`, or a queue's `get()`.
+fn polls(py: &PyFacts, body: Node<'_>, source: &str) -> Option<Poll> {
+    Preorder::new(body).find_map(|n| {
+        if n.kind() != "call" {
+            return None;
+        }
+        let f = n.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
+        let object = f.child_by_field_name("object")?;
+        let method = syntax::text(f.child_by_field_name("attribute")?, source);
+        match method {
+            "poll" | "consume" if is_consumer(py, object, source) => Some(Poll::Consumer),
+            // queue.get() / await queue.get(): no positional key (that would be dict.get)
+            "get" if positional_arg(n, 0).is_none() && is_queue(py, object, source) => Some(Poll::Queue),
+            _ => None,
+        }
+    })
+}
+
+fn is_queue(py: &PyFacts, expr: Node<'_>, source: &str) -> bool {
+    if py.constructed_from(expr, source).is_some_and(|q| QUEUES.contains(&q)) {
+        return true;
+    }
+    let text = syntax::text(expr, source);
+    let last = text.rsplit('.').next().unwrap_or(text).to_ascii_lowercase();
+    last.contains("queue") || last == "q"
+}
+
+/// The handler of `channel.basic_consume(queue, on_message_callback=cb)` (pika 1.x, also positional; pika 0.x takes
+/// the callback first) or aio-pika `queue.consume(cb)`: a lambda or a same-file function.
+fn callback<'t>(cx: &FileCx<'t>, call: Node<'t>, method: &str) -> Option<Node<'t>> {
+    let source = cx.source;
+    let py = cx.py();
+    let candidates: Vec<Node<'t>> = if method == "basic_consume" {
+        if !py.imports.values().any(|q| q.starts_with("pika")) {
+            return None;
+        }
+        let kw = keyword_arg(call, "on_message_callback", source).or_else(|| keyword_arg(call, "consumer_callback", source));
+        kw.into_iter().chain((0..2).filter_map(|i| positional_arg(call, i))).collect()
+    } else {
+        if !py.imports.values().any(|q| q.starts_with("aio_pika")) {
+            return None;
+        }
+        positional_arg(call, 0).or_else(|| keyword_arg(call, "callback", source)).into_iter().collect()
+    };
+    candidates.into_iter().find_map(|c| match c.kind() {
+        "lambda" => Some(c),
+        "identifier" | "attribute" => local_function(cx.root(), c, source),
+        _ => None,
+    })
+}
