@@ -236,3 +236,22 @@ fn every_runtime_rule_has_witnesses() {
         }
     }
 }
+
+/// The instrumented fixtures are silent only because of their package.json: the same code next to a package.json
+/// without the instrumentation is flagged.
+#[test]
+fn message_rules_are_silenced_only_by_the_instrumentation_dependency() {
+    let dir = tempfile::TempDir::new().expect("tmp");
+    let manifest = r#"{ "dependencies": { "@opentelemetry/sdk-node": "^0.57.0", "kafkajs": "^2.2.4", "bullmq": "^5.0.0" } }"#;
+    std::fs::write(dir.path().join("package.json"), manifest).expect("write");
+    for (fixture, rule) in [
+        ("tests/fixtures/js/consumer-without-extract/instrumented/good.js", "js/consumer-without-extract"),
+        ("tests/fixtures/js/producer-without-inject/instrumented/good.js", "js/producer-without-inject"),
+    ] {
+        let copy = dir.path().join(format!("{}.js", rule.replace('/', "-")));
+        std::fs::copy(fixture, &copy).expect("copy");
+        let report = lint_paths(&[copy], &RunOptions::default()).expect("rules load");
+        let count = report.findings.iter().filter(|f| &*f.rule == rule).count();
+        assert_eq!(count, 2, "{fixture} without the instrumentation dependency");
+    }
+}

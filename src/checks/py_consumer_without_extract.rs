@@ -74,6 +74,9 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
             (format!("`{}` callback", cx.text(method)), handler, func.byte_range())
         }
     };
+    if instrumented(py) {
+        return Vec::new();
+    }
     let Some(use_site) = implicit_span_start(root, body, source) else { return Vec::new() };
     if calls_any(root, body, &["extract"], source) {
         return Vec::new();
@@ -88,6 +91,10 @@ fn header(cx: &FileCx<'_>, node: Node<'_>, end: usize) -> String {
 /// A Kafka consumer: constructed from a known class, or a name with `consumer` in a file that imports a Kafka client.
 fn is_consumer(py: &PyFacts, expr: Node<'_>, source: &str) -> bool {
     if py.constructed_from(expr, source).is_some_and(|q| KAFKA_CONSUMERS.contains(&q)) {
+        return true;
+    }
+    // `for msg in KafkaConsumer("orders"):`
+    if expr.kind() == "call" && expr.child_by_field_name("function").is_some_and(|f| py.resolves_to(f, source, KAFKA_CONSUMERS)) {
         return true;
     }
     let kafka = py.imports.values().any(|q| q.starts_with("kafka") || q.starts_with("aiokafka") || q.starts_with("confluent_kafka"));
@@ -156,4 +163,18 @@ fn callback<'t>(cx: &FileCx<'t>, call: Node<'t>, method: &str) -> Option<Node<'t
         "identifier" | "attribute" => local_function(cx.root(), c, source),
         _ => None,
     })
+}
+
+/// The file loads an OpenTelemetry instrumentation that wraps the consumer and makes the producer's context current
+/// around each message (kafka-python, aiokafka, confluent-kafka, pika, aio-pika), or the auto-instrumentation.
+fn instrumented(py: &PyFacts) -> bool {
+    const INSTRUMENTATIONS: &[&str] = &[
+        "opentelemetry.instrumentation.kafka",
+        "opentelemetry.instrumentation.aiokafka",
+        "opentelemetry.instrumentation.confluent_kafka",
+        "opentelemetry.instrumentation.pika",
+        "opentelemetry.instrumentation.aio_pika",
+        "opentelemetry.instrumentation.auto_instrumentation",
+    ];
+    py.imports.values().any(|q| INSTRUMENTATIONS.iter().any(|i| q == i || q.starts_with(&format!("{i}."))))
 }

@@ -69,7 +69,9 @@ fn is_context_manager(cx: &FileCx<'_>, func: Node<'_>) -> bool {
     let source = cx.source;
     if decorators(func).iter().any(|d| {
         let name = decorator_name(*d, source);
-        CONTEXT_MANAGER_DECORATORS.contains(&name.rsplit('.').next().unwrap_or(name))
+        let last = name.rsplit('.').next().unwrap_or(name);
+        // also project wrappers named like them: OpenTelemetry's own `@_agnosticcontextmanager`
+        CONTEXT_MANAGER_DECORATORS.iter().any(|c| last.ends_with(c))
     }) {
         return true;
     }
