@@ -168,6 +168,9 @@ pub struct JsFacts {
     /// Local names of imported members → (module, exported name): `Worker` → (`bullmq`, `Worker`). Default and
     /// namespace imports map to the exported names `default` and `*`.
     pub imported: HashMap<String, (String, String)>,
+    /// Bindings assigned a `new` expression → the constructor's last name: `worker` / `this.queue` / `queue` (for a
+    /// class field) → `Worker` / `Queue`.
+    pub constructed: HashMap<String, String>,
     /// Whether the file is an ES module (uses `import`/`export`).
     pub is_esm: bool,
     /// Whether the file uses CommonJS `require`.
@@ -195,6 +198,7 @@ impl JsFacts {
             starts_span: RefCell::new(HashMap::new()),
             modules: HashSet::new(),
             imported: HashMap::new(),
+            constructed: HashMap::new(),
             is_esm: false,
             uses_require: false,
             last_import_end: None,
@@ -300,6 +304,23 @@ impl JsFacts {
         self.imported.insert(local.to_string(), (module.to_string(), name.to_string()));
     }
 
+    fn record_new(&mut self, target: &str, value: Node<'_>, source: &str) {
+        if value.kind() != "new_expression" {
+            return;
+        }
+        if let Some(c) = value.child_by_field_name("constructor") {
+            let c = syntax::text(c, source);
+            let class = c.rsplit('.').next().unwrap_or(c);
+            self.constructed.insert(target.to_string(), class.to_string());
+        }
+    }
+
+    /// Was the binding `target` (`worker`, `this.queue`; `queue` also finds `this.queue`) assigned `new <one of classes>`.
+    pub fn constructed_as(&self, target: &str, classes: &[&str]) -> bool {
+        let found = |t: &str| self.constructed.get(t).is_some_and(|c| classes.contains(&c.as_str()));
+        found(target) || target.strip_prefix("this.").is_some_and(found) || found(&format!("this.{target}"))
+    }
+
     /// Does the file import or require any of `modules`.
     pub fn imports_any(&self, modules: &[&str]) -> bool {
         modules.iter().any(|m| self.modules.contains(*m))
@@ -372,6 +393,7 @@ impl JsFacts {
             return;
         }
         let local = syntax::text(name, source);
+        self.record_new(local, value, source);
         // const ctxApi = api.context
         if value.kind() == "member_expression" {
             let obj = value.child_by_field_name("object").map(|o| syntax::text(o, source)).unwrap_or("");
@@ -387,6 +409,7 @@ impl JsFacts {
 
     fn assignment(&mut self, node: Node<'_>, source: &str) {
         let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else { return };
+        self.record_new(syntax::text(left, source), unparen(right), source);
         if is_new_als(unparen(right), source) {
             self.als_names.insert(syntax::text(left, source).to_string());
         }
@@ -395,6 +418,8 @@ impl JsFacts {
     fn field(&mut self, node: Node<'_>, source: &str) {
         let name = node.child_by_field_name("name").or_else(|| node.child_by_field_name("property"));
         if let (Some(name), Some(value)) = (name, node.child_by_field_name("value")) {
+            let n = syntax::text(name, source);
+            self.record_new(&format!("this.{n}"), unparen(value), source);
             if is_new_als(unparen(value), source) {
                 let n = syntax::text(name, source);
                 self.als_names.insert(format!("this.{n}"));

@@ -64,8 +64,10 @@ pub fn decorators(func: Node<'_>) -> Vec<Node<'_>> {
 
 /// The decorator's expression text without `@` and arguments: `@pytest.fixture(scope=..)` → `pytest.fixture`.
 pub fn decorator_name<'s>(decorator: Node<'_>, source: &'s str) -> &'s str {
-    let text = syntax::text(decorator, source).trim_start_matches('@').trim();
-    text.split('(').next().unwrap_or(text).trim()
+    // the expression, not the whole line: a trailing `# type: ignore` is part of the decorator node
+    let expr = named_children(decorator).find(|c| c.kind() != "comment").unwrap_or(decorator);
+    let expr = if expr.kind() == "call" { expr.child_by_field_name("function").unwrap_or(expr) } else { expr };
+    syntax::text(expr, source).trim_start_matches('@').trim()
 }
 
 /// `@tracer.start_as_current_span(...)` on a function.

@@ -9,7 +9,7 @@ use super::js_messaging::{calls_named, object_property, receiver_word, System};
 use super::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::js::{arguments, callee_object, enclosing_function, JsFacts};
 use crate::file_cx::FileCx;
-use crate::syntax::{self, unparen, Preorder};
+use crate::syntax::unparen;
 
 pub static CHECK: CheckDef = CheckDef {
     name: "js-producer-without-inject",
@@ -81,45 +81,23 @@ fn send(cx: &FileCx<'_>, caps: &Captures<'_>, report: Node<'_>) -> Option<(Syste
         }
         // BullMQ / Bull: queue.add(name, data, opts) / queue.addBulk([...])
         "add" | "addBulk" => {
-            let queue = constructed_as(cx.root(), receiver, &["Queue", "FlowProducer"], source) || word.contains("queue");
-            (System::Bullmq.used_by(facts) && queue && (method == "addBulk" || args.len() >= 2)).then_some(System::Bullmq)?
+            if !System::Bullmq.used_by(facts) || (method == "add" && args.len() < 2) {
+                return None;
+            }
+            let queue = word.contains("queue") || facts.constructed_as(cx.text(unparen(receiver)), &["Queue", "FlowProducer"]);
+            queue.then_some(System::Bullmq)?
         }
         // worker.postMessage(message): not parentPort.postMessage (the worker answering), nor window/port messaging
         "postMessage" => {
             if NOT_WORKERS.contains(&word.as_str()) {
                 return None;
             }
-            let worker = constructed_as(cx.root(), receiver, &["Worker"], source) || word.contains("worker");
+            let worker = word.contains("worker") || facts.constructed_as(cx.text(unparen(receiver)), &["Worker"]);
             (worker && !is_bull_worker(facts)).then_some(System::WorkerThreads)?
         }
         _ => return None,
     };
     Some((system, at))
-}
-
-/// Is `receiver` (by text) assigned `new <Class>(...)` somewhere in the file.
-fn constructed_as(root: Node<'_>, receiver: Node<'_>, classes: &[&str], source: &str) -> bool {
-    let name = syntax::text(unparen(receiver), source);
-    let short = name.strip_prefix("this.").unwrap_or(name);
-    Preorder::new(root).any(|n| {
-        let (target, value) = match n.kind() {
-            "variable_declarator" => (n.child_by_field_name("name"), n.child_by_field_name("value")),
-            "assignment_expression" => (n.child_by_field_name("left"), n.child_by_field_name("right")),
-            "public_field_definition" | "field_definition" => {
-                (n.child_by_field_name("name").or_else(|| n.child_by_field_name("property")), n.child_by_field_name("value"))
-            }
-            _ => return false,
-        };
-        let (Some(target), Some(value)) = (target, value) else { return false };
-        let t = syntax::text(target, source);
-        let same = t == name || t.strip_prefix("this.") == Some(short) || t == short;
-        let value = unparen(value);
-        same && value.kind() == "new_expression"
-            && value.child_by_field_name("constructor").is_some_and(|c| {
-                let c = syntax::text(c, source);
-                classes.iter().any(|k| c == *k || c.ends_with(&format!(".{k}")))
-            })
-    })
 }
 
 /// Does the file's `Worker` come from BullMQ (which has no `postMessage`).

@@ -25,7 +25,7 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
     let Some(func) = caps.get("report") else { return Vec::new() };
     let source = cx.source;
     let yields = own_yields(func);
-    if yields.is_empty() || is_context_manager(cx, func) {
+    if yields.is_empty() {
         return Vec::new();
     }
     let kind = if crate::analysis::py_spans::is_async_def(func) { "async generator" } else { "generator" };
@@ -34,10 +34,18 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
         hits.push(Hit::at(decorator.byte_range()).var("kind", kind).variant("decorator").label("yield", yields[0]));
     }
     let Some(body) = func.child_by_field_name("body") else { return hits };
+    let exempt = std::cell::OnceCell::new();
+    let is_exempt = || *exempt.get_or_init(|| is_context_manager(cx, func));
+    if !hits.is_empty() && is_exempt() {
+        return Vec::new();
+    }
     // `with <span>:` blocks that enclose a yield of this generator
     for with in syntax::find_all(body, is_function, |n| n.kind() == "with_statement") {
         let Some(call) = span_with_item(with, source) else { continue };
         if let Some(y) = yields.iter().find(|y| syntax::contains(with, **y)) {
+            if is_exempt() {
+                return Vec::new();
+            }
             hits.push(Hit::at(call_head(call)).var("kind", kind).label("yield", *y));
         }
     }
@@ -57,6 +65,9 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
             call_name(d, source) == Some("detach") && d.start_byte() > n.end_byte() && d.end_byte() < y.start_byte()
         });
         if detach_between.is_none() {
+            if is_exempt() {
+                return Vec::new();
+            }
             hits.push(Hit::at(call_head(n)).var("kind", kind).variant("attach").label("yield", *y));
         }
     }
