@@ -71,7 +71,8 @@ fn send(cx: &FileCx<'_>, caps: &Captures<'_>, report: Node<'_>) -> Option<(Syste
             let config = *args.first()?;
             let key = if method == "send" { "messages" } else { "topicMessages" };
             object_property(config, key, source)?;
-            System::Kafkajs
+            // `reply.send({ messages })` is not Kafka: the file imports a Kafka client, or the receiver is a producer
+            (System::Kafkajs.used_by(facts) || word.contains("producer")).then_some(System::Kafkajs)?
         }
         // amqplib: channel.publish(exchange, routingKey, content, options) / sendToQueue(queue, content, options)
         "publish" | "sendToQueue" => {

@@ -60,7 +60,7 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
     let Some(use_site) = implicit_context_use(facts, body, source) else { return Vec::new() };
 
     let func = enclosing_function(call).unwrap_or(scope_fn);
-    if created_and_fired_here(func, emitter, source) {
+    if created_and_fired_here(func, emitter, cx.js_model, source) {
         return Vec::new();
     }
     if cx.js_model == JsModel::AsyncLocalStorage && is_http_emitter(scope_fn, scope.kind, call, emitter, source) {
@@ -106,9 +106,11 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
 
 /// An emitter the function creates (`const s = new PassThrough()`, or inline `AbortSignal.timeout(5).on...`) and also
 /// fires, writes or ends itself: its events come from this context.
-fn created_and_fired_here(func: Node<'_>, emitter: Node<'_>, source: &str) -> bool {
+fn created_and_fired_here(func: Node<'_>, emitter: Node<'_>, model: JsModel, source: &str) -> bool {
+    // created inline (`fs.createReadStream(p).on(...)`, `AbortSignal.timeout(5).addEventListener(...)`): nothing else
+    // holds it, and the I/O or timer that fires it was started here, which keeps the context under AsyncLocalStorage
     if matches!(emitter.kind(), "call_expression" | "new_expression") {
-        return true;
+        return model == JsModel::AsyncLocalStorage;
     }
     if emitter.kind() != "identifier" {
         return false;
