@@ -18,3 +18,7 @@
 
 ((shorthand_property_identifier_pattern) @report
   (#eq? @report "workerData"))
+
+(member_expression
+  property: (property_identifier) @report
+  (#eq? @report "workerData"))

@@ -141,9 +141,13 @@ fn worker_data(cx: &FileCx<'_>, node: Node<'_>) -> Vec<Hit> {
     if !System::WorkerThreads.used_by(facts) || System::WorkerThreads.instrumented_in(&cx.js_project) {
         return Vec::new();
     }
-    let first = Preorder::new(cx.root()).find(|n| {
-        matches!(n.kind(), "identifier" | "shorthand_property_identifier_pattern" | "property_identifier") && cx.text(*n) == "workerData"
-    });
+    // a read of `workerData` (a name, a destructuring, `wt.workerData`), not the `workerData:` key a parent passes
+    let is_read = |n: Node<'_>| match n.kind() {
+        "identifier" | "shorthand_property_identifier_pattern" => true,
+        "property_identifier" => n.parent().is_some_and(|p| p.kind() == "member_expression"),
+        _ => false,
+    };
+    let first = Preorder::new(cx.root()).find(|n| is_read(*n) && cx.text(*n) == "workerData");
     if first.map(|f| f.id()) != Some(node.id()) {
         return Vec::new();
     }
