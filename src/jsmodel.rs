@@ -116,12 +116,8 @@ impl JsModelResolver {
         JsModelResolver { choice, by_dir: Mutex::new(HashMap::new()), notices: Mutex::new(Vec::new()) }
     }
 
-    /// The model for a file at `path` (which need not exist: stdin buffers use their stated path).
-    pub fn model_for(&self, path: &Path) -> JsModel {
-        self.project_for(path, self.choice).model
-    }
-
-    /// The project of a file at `path`, with the model fixed by `choice` unless it is `auto`.
+    /// The project of a file at `path` (which need not exist: stdin buffers use their stated path), with the model
+    /// fixed by `choice` unless it is `auto`.
     pub fn project_for(&self, path: &Path, choice: JsModelChoice) -> JsProject {
         let choice = if choice == JsModelChoice::Auto { self.choice } else { choice };
         let mut project = self.detected(path);

@@ -248,7 +248,7 @@ impl JsFacts {
             self.last_import_end = Some(self.last_import_end.unwrap_or(0).max(node.end_byte()));
         }
         let Some(module) = node.child_by_field_name("source").and_then(|s| string_value(s, source)) else { return };
-        self.modules.insert(module.strip_prefix("node:").unwrap_or(module).to_string());
+        self.note_module(module);
         let Some(clause) = named_children(node).find(|c| c.kind() == "import_clause") else { return };
         for part in named_children(clause) {
             match part.kind() {
@@ -298,10 +298,16 @@ impl JsFacts {
         }
     }
 
+    /// Records a module the file imports or requires (also for side-effect-only imports).
+    fn note_module(&mut self, module: &str) -> String {
+        let module = module.strip_prefix("node:").unwrap_or(module).to_string();
+        self.modules.insert(module.clone());
+        module
+    }
+
     fn record(&mut self, module: &str, name: &str, local: &str) {
-        let module = module.strip_prefix("node:").unwrap_or(module);
-        self.modules.insert(module.to_string());
-        self.imported.insert(local.to_string(), (module.to_string(), name.to_string()));
+        let module = self.note_module(module);
+        self.imported.insert(local.to_string(), (module, name.to_string()));
     }
 
     fn record_new(&mut self, target: &str, value: Node<'_>, source: &str) {
@@ -359,7 +365,7 @@ impl JsFacts {
         let value = unparen(value);
         if let Some((module, member)) = Self::required(value, source) {
             self.uses_require = true;
-            self.modules.insert(module.strip_prefix("node:").unwrap_or(module).to_string());
+            self.note_module(module);
             let top_level = node.parent().and_then(|d| d.parent()).is_some_and(|p| p.kind() == "program");
             if top_level {
                 let decl_end = node.parent().map_or(node.end_byte(), |d| d.end_byte());
@@ -421,7 +427,6 @@ impl JsFacts {
             let n = syntax::text(name, source);
             self.record_new(&format!("this.{n}"), unparen(value), source);
             if is_new_als(unparen(value), source) {
-                let n = syntax::text(name, source);
                 self.als_names.insert(format!("this.{n}"));
                 self.als_names.insert(n.to_string());
             }

@@ -8,7 +8,7 @@ use tree_sitter::Node;
 use super::js_common::implicit_context_use;
 use super::js_messaging::{callable, calls_named, object_property, receiver_word, System};
 use super::{Captures, CheckDef, CheckFn, Hit};
-use crate::analysis::js::{arguments, callee_name, callee_object, is_function, string_value, JsFacts};
+use crate::analysis::js::{arguments, callee_name, callee_object, is_function, string_value};
 use crate::file_cx::FileCx;
 use crate::syntax::{unparen, Preorder};
 
@@ -94,7 +94,7 @@ fn registration<'t>(cx: &FileCx<'t>, caps: &Captures<'t>, report: Node<'t>) -> O
         "process" => {
             let handler = *args.last()?;
             let bull = System::Bullmq.used_by(facts) && receiver_word(receiver, source).contains("queue");
-            (bull && is_handler(facts, handler, source)).then_some((System::Bullmq, handler, at))
+            (bull && facts.callback_body(handler, source).is_some()).then_some((System::Bullmq, handler, at))
         }
         "on" | "once" | "addListener" => {
             let event = string_value(*args.first()?, source)?;
@@ -126,11 +126,6 @@ fn registration<'t>(cx: &FileCx<'t>, caps: &Captures<'t>, report: Node<'t>) -> O
         }
         _ => None,
     }
-}
-
-/// A handler argument: an inline function or a same-file function passed by name.
-fn is_handler(facts: &JsFacts, node: Node<'_>, source: &str) -> bool {
-    facts.callback_body(node, source).is_some()
 }
 
 /// A worker that reads `workerData` and starts spans, with no `extract` anywhere in the file: reported once, on the
