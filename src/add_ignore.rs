@@ -2,13 +2,13 @@
 //! ctxlint on for an old codebase today and fix later. Keeps each line's indentation and the file's line endings,
 //! is idempotent (suppressed findings get no second comment), and writes atomically.
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::finding::Finding;
 use crate::lang::{Family, Lang};
 use crate::suppress::{UNUSED_RULE, WITHOUT_REASON_RULE};
 use crate::syntax;
+use crate::write::write_if_unchanged;
 
 /// What `--add-ignore` did.
 #[derive(Debug, Default)]
@@ -61,51 +61,9 @@ pub fn apply(findings: &[Finding], reason: Option<&str>) -> Added {
     added
 }
 
-/// Replaces the file's text with `new` through a temporary file in the same directory (fsync, then rename), keeping
-/// its permissions; refuses when the file no longer holds `old` (it changed since it was linted).
-pub fn write_if_unchanged(path: &Path, old: &str, new: &str) -> Result<(), String> {
-    let current = std::fs::read(path).map_err(|e| crate::walk::describe_io(&e))?;
-    if current != old.as_bytes() {
-        return Err("changed since it was read; not written".to_string());
-    }
-    let meta = std::fs::symlink_metadata(path).map_err(|e| crate::walk::describe_io(&e))?;
-    if meta.file_type().is_symlink() {
-        return Err("is a symbolic link; not written".to_string());
-    }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.ctxlint-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(new.as_bytes())?;
-        file.sync_all()?;
-        std::fs::set_permissions(&tmp, meta.permissions())?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(crate::walk::describe_io(&e));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn refuses_to_write_a_file_that_changed_since_it_was_read() {
-        let dir = std::env::temp_dir().join(format!("ctxlint-add-ignore-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("mkdir");
-        let path = dir.join("a.py");
-        std::fs::write(&path, "edited meanwhile\n").expect("write");
-        let err = write_if_unchanged(&path, "what was linted\n", "new\n").expect_err("refused");
-        assert!(err.contains("changed since it was read"), "{err}");
-        assert_eq!(std::fs::read_to_string(&path).expect("read"), "edited meanwhile\n");
-        write_if_unchanged(&path, "edited meanwhile\n", "new\n").expect("written");
-        assert_eq!(std::fs::read_to_string(&path).expect("read"), "new\n");
-        let _ = std::fs::remove_dir_all(&dir);
-    }
 
     #[test]
     fn comments_keep_indentation_and_line_endings() {

@@ -11,7 +11,7 @@ use crate::jsmodel::JsModelChoice;
 use crate::output::human::{self, Style};
 use crate::output::{github, json, sarif};
 use crate::registry;
-use crate::run::{self, RunError, RunOptions};
+use crate::run::{self, FixOptions, Report, RunError, RunOptions};
 
 /// ctxlint finds the code that loses or leaks the OpenTelemetry / tracing context at async boundaries.
 #[derive(Debug, Parser)]
@@ -179,6 +179,16 @@ pub struct CheckArgs {
     /// an existing codebase and fix later. Idempotent.
     #[arg(long, value_name = "REASON", num_args = 0..=1, default_missing_value = "", require_equals = true)]
     pub add_ignore: Option<String>,
+    /// Apply the safe fixes to the files (each written atomically), then report what is left. With `-` (standard
+    /// input), print the fixed text to stdout and the findings left to stderr.
+    #[arg(long, conflicts_with = "add_ignore")]
+    pub fix: bool,
+    /// Also apply (with --fix, --diff) or count as fixable the unsafe fixes, which may change timing or exception flow.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing; exit 1 when there would be changes.
+    #[arg(long, conflicts_with_all = ["add_ignore", "outputs", "format"])]
+    pub diff: bool,
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
@@ -359,11 +369,13 @@ fn check(args: CheckArgs) -> ExitCode {
     let mut options = args.settings.run_options();
     options.threads = args.threads;
     options.engine.prefilter = !args.no_prefilter;
+    options.fix = FixOptions { apply: args.fix || args.diff, policy: crate::fixer::Policy { unsafe_fixes: args.unsafe_fixes } };
     let registry = match load_registry() {
         Ok(r) => r,
         Err(code) => return code,
     };
     let reads_stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    let mut stdin_text = String::new();
     let report = if reads_stdin {
         if paths.len() > 1 {
             eprintln!("error: `-` (standard input) cannot be combined with other paths");
@@ -373,12 +385,11 @@ fn check(args: CheckArgs) -> ExitCode {
             eprintln!("error: reading standard input needs --stdin-filename PATH to choose the language");
             return ExitCode::from(2);
         };
-        let mut text = String::new();
-        if let Err(e) = io::stdin().read_to_string(&mut text) {
+        if let Err(e) = io::stdin().read_to_string(&mut stdin_text) {
             eprintln!("error: cannot read standard input: {e}");
             return ExitCode::from(2);
         }
-        run::lint_stdin(name, text, &options)
+        run::lint_stdin(name, stdin_text.clone(), &options)
     } else {
         run::lint_paths(&paths, &options)
     };
@@ -386,7 +397,17 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return run_failed(&e),
     };
+    let mut report = report;
     let color = use_color(args.color);
+    if args.diff {
+        return print_diff(&report);
+    }
+    if args.fix && reads_stdin {
+        return print_fixed_stdin(&report, &stdin_text, use_color_stderr() && args.color != ColorChoice::Never);
+    }
+    if args.fix {
+        crate::write::write_fixes(&mut report);
+    }
     if let Some(reason) = &args.add_ignore {
         for notice in &report.notices {
             eprintln!("notice: {notice}");
@@ -441,6 +462,53 @@ fn check(args: CheckArgs) -> ExitCode {
         return ExitCode::from(code);
     }
     finish(emit(&render(args.format, color)), code)
+}
+
+/// `--diff`: the diff on stdout, what it would fix on stderr; exit 1 when there would be changes.
+fn print_diff(report: &Report) -> ExitCode {
+    for notice in &report.notices {
+        eprintln!("notice: {notice}");
+    }
+    for error in &report.errors {
+        eprintln!("error: {error}");
+    }
+    let diff = crate::output::diff::render(&report.fixed);
+    let applied = report.fixes_applied();
+    let (_, hidden) = report.fixable();
+    let hidden = if hidden > 0 { format!(" ({hidden} more with --unsafe-fixes)") } else { String::new() };
+    if applied == 0 {
+        eprintln!("No fixes to apply{hidden}.");
+    } else {
+        eprintln!("Would fix {} in {}{hidden}.", human::plural(applied, "problem"), human::plural(report.fixed.len(), "file"));
+    }
+    let code = if !report.errors.is_empty() {
+        2
+    } else if diff.is_empty() {
+        0
+    } else {
+        1
+    };
+    finish(emit(&diff), code)
+}
+
+/// `--fix` on standard input: the fixed text on stdout (like ruff, for editors), the findings left on stderr.
+fn print_fixed_stdin(report: &Report, original: &str, color: bool) -> ExitCode {
+    for notice in &report.notices {
+        eprintln!("notice: {notice}");
+    }
+    for error in &report.errors {
+        eprintln!("error: {error}");
+    }
+    let text = report.fixed.first().map_or(original, |f| f.text.as_str());
+    eprint!("{}", human::render(report, Style { color, width: terminal_width() }, false));
+    let code = if !report.errors.is_empty() {
+        2
+    } else if report.unsuppressed().next().is_some() {
+        1
+    } else {
+        0
+    };
+    finish(emit(text), code)
 }
 
 fn terminal_width() -> usize {

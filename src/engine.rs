@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Parser, QueryCursor};
+use tree_sitter::{Parser, QueryCursor, Tree};
 
 use crate::checks::{Captures, CheckFn, Hit};
 use crate::file_cx::FileCx;
@@ -26,6 +26,26 @@ impl Default for Workspace {
         let mut cursor = QueryCursor::new();
         cursor.set_match_limit(4096);
         Workspace { parsers: HashMap::new(), cursor }
+    }
+}
+
+impl Workspace {
+    /// Parses `source` as `lang` with this thread's parser for it.
+    pub fn parse(&mut self, lang: Lang, source: &str) -> Result<Tree, EngineError> {
+        let parser = match self.parsers.entry(lang) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                let mut p = Parser::new();
+                p.set_language(&lang.grammar()).map_err(|e| EngineError::Grammar(lang, e.to_string()))?;
+                v.insert(p)
+            }
+        };
+        // A UTF-8 byte order mark is not code: parse it as three spaces so that every byte offset stays the same.
+        match source.strip_prefix('\u{feff}') {
+            Some(rest) => parser.parse(format!("   {rest}").as_bytes(), None),
+            None => parser.parse(source.as_bytes(), None),
+        }
+        .ok_or(EngineError::NoTree)
     }
 }
 
@@ -87,20 +107,7 @@ pub fn lint_source(
     source: Arc<str>,
     js_project: JsProject,
 ) -> Result<Vec<Finding>, EngineError> {
-    let parser = match ws.parsers.entry(lang) {
-        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-        std::collections::hash_map::Entry::Vacant(v) => {
-            let mut p = Parser::new();
-            p.set_language(&lang.grammar()).map_err(|e| EngineError::Grammar(lang, e.to_string()))?;
-            v.insert(p)
-        }
-    };
-    // A UTF-8 byte order mark is not code: parse it as three spaces so that every byte offset stays the same.
-    let tree = match source.strip_prefix('\u{feff}') {
-        Some(rest) => parser.parse(format!("   {rest}").as_bytes(), None),
-        None => parser.parse(source.as_bytes(), None),
-    }
-    .ok_or(EngineError::NoTree)?;
+    let tree = ws.parse(lang, &source)?;
     let Some(matcher) = registry.matcher(lang) else { return Ok(Vec::new()) };
     let cx = FileCx::new(&source, &tree, lang, js_project);
     let enabled = |rule: &Rule| options.is_enabled(rule);

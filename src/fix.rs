@@ -54,21 +54,38 @@ pub struct Fix {
 impl Fix {
     /// Applies the edits to `source`. Returns `None` when edits overlap or fall outside the text.
     pub fn apply(&self, source: &str) -> Option<String> {
-        let mut edits: Vec<&Edit> = self.edits.iter().collect();
-        edits.sort_by_key(|e| (e.range.start, e.range.end));
-        let mut out = String::with_capacity(source.len() + 64);
-        let mut at = 0;
-        for edit in edits {
-            if edit.range.start < at || edit.range.end > source.len() || edit.range.start > edit.range.end {
-                return None;
-            }
-            out.push_str(source.get(at..edit.range.start)?);
-            out.push_str(&edit.replacement);
-            at = edit.range.end;
-        }
-        out.push_str(source.get(at..)?);
-        Some(out)
+        apply_edits(source, self.edits.iter())
     }
+}
+
+/// Applies edits to `source` in offset order; identical edits (two fixes adding the same import) count once.
+/// Returns `None` when edits overlap, fall outside the text or split a character.
+pub fn apply_edits<'e>(source: &str, edits: impl IntoIterator<Item = &'e Edit>) -> Option<String> {
+    let mut edits: Vec<&Edit> = edits.into_iter().collect();
+    edits.sort_by(|a, b| (a.range.start, a.range.end, &a.replacement).cmp(&(b.range.start, b.range.end, &b.replacement)));
+    edits.dedup();
+    let mut out = String::with_capacity(source.len() + 64);
+    let mut at = 0;
+    for edit in edits {
+        if edit.range.start < at || edit.range.end > source.len() || edit.range.start > edit.range.end {
+            return None;
+        }
+        out.push_str(source.get(at..edit.range.start)?);
+        out.push_str(&edit.replacement);
+        at = edit.range.end;
+    }
+    out.push_str(source.get(at..)?);
+    Some(out)
+}
+
+/// Two edits clash when applying both is ambiguous: their ranges overlap, or they start at the same offset (which
+/// goes first?). Identical edits do not clash: they are applied once.
+pub fn clash(a: &Edit, b: &Edit) -> bool {
+    if a == b {
+        return false;
+    }
+    let (x, y) = (&a.range, &b.range);
+    x.start == y.start || (x.start < y.end && y.start < x.end)
 }
 
 #[cfg(test)]
@@ -85,5 +102,22 @@ mod tests {
         assert_eq!(fix.apply("abcdef").as_deref(), Some("bbcdefX"));
         let overlapping = Fix { edits: vec![Edit::replace(0..3, "x"), Edit::replace(2..4, "y")], ..fix };
         assert_eq!(overlapping.apply("abcdef"), None);
+    }
+
+    #[test]
+    fn identical_edits_apply_once_and_do_not_clash() {
+        let import = Edit::insert(0, "import x\n");
+        assert!(!clash(&import, &import.clone()));
+        assert_eq!(apply_edits("a\n", [&import, &import.clone(), &Edit::replace(0..1, "b")]).as_deref(), Some("import x\nb\n"));
+    }
+
+    #[test]
+    fn clashes_are_overlaps_and_shared_starts_but_not_touching_ranges() {
+        assert!(clash(&Edit::replace(0..3, "x"), &Edit::replace(2..4, "y")));
+        assert!(clash(&Edit::insert(2, "x"), &Edit::replace(1..4, "y")));
+        assert!(clash(&Edit::insert(2, "x"), &Edit::insert(2, "y")));
+        assert!(clash(&Edit::insert(2, "x"), &Edit::replace(2..4, "y")));
+        assert!(!clash(&Edit::replace(0..2, "x"), &Edit::replace(2..4, "y")));
+        assert!(!clash(&Edit::insert(4, "x"), &Edit::replace(2..4, "y")));
     }
 }

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use crate::config::{self, CliOverrides, ConfigError, ConfigResolver, Discovery, Settings};
 use crate::engine::{self, EngineOptions, Workspace};
 use crate::finding::Finding;
+use crate::fixer::{self, FixHost, Policy};
 use crate::jsmodel::{JsModelChoice, JsModelResolver};
 use crate::lang::Lang;
 use crate::registry::{self, LoadError, Registry};
@@ -29,6 +30,27 @@ pub struct RunOptions {
     pub ignore: Option<Vec<String>>,
     pub extend_select: Vec<String>,
     pub exclude: Option<Vec<String>>,
+    /// `--fix` / `--diff` / `--unsafe-fixes`.
+    pub fix: FixOptions,
+}
+
+/// Whether a run fixes what it finds, and which fixes count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FixOptions {
+    /// Compute the fixed text of every file (`--fix` writes it, `--diff` prints it); findings are then those left.
+    pub apply: bool,
+    /// Which fixes apply (and which the summary calls fixable).
+    pub policy: Policy,
+}
+
+/// One file the fixes changed: its text as read and as fixed.
+#[derive(Debug, Clone)]
+pub struct FixedFile {
+    pub path: PathBuf,
+    pub original: Arc<str>,
+    pub text: String,
+    /// How many fixes were applied.
+    pub applied: usize,
 }
 
 impl RunOptions {
@@ -84,6 +106,10 @@ pub struct Report {
     /// Things the user should know that do not fail the run.
     pub notices: Vec<String>,
     pub duration: Duration,
+    /// The run's fix options; with `apply`, `findings` are what is left after fixing.
+    pub fix: FixOptions,
+    /// Files the fixes changed (only with `fix.apply`), sorted by path.
+    pub fixed: Vec<FixedFile>,
 }
 
 impl Report {
@@ -95,10 +121,23 @@ impl Report {
     pub fn suppressed_count(&self) -> usize {
         self.findings.len() - self.unsuppressed().count()
     }
+
+    /// How many fixes were applied, over all files.
+    pub fn fixes_applied(&self) -> usize {
+        self.fixed.iter().map(|f| f.applied).sum()
+    }
+
+    /// Findings left that the run's policy could fix, and those only `--unsafe-fixes` would.
+    pub fn fixable(&self) -> (usize, usize) {
+        let with_unsafe = Policy { unsafe_fixes: true };
+        let now = self.unsuppressed().filter(|f| self.fix.policy.fix_of(f).is_some()).count();
+        let all = self.unsuppressed().filter(|f| with_unsafe.fix_of(f).is_some()).count();
+        (now, all - now)
+    }
 }
 
 enum FileOutcome {
-    Linted(Vec<Finding>, Option<String>),
+    Linted(Vec<Finding>, Vec<String>, Option<FixedFile>),
     Binary,
     Failed(String),
 }
@@ -129,13 +168,14 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
         Ok(pool) => pool.install(lint_all),
         Err(_) => lint_all(),
     };
-    let mut report = Report { errors: walked.errors, notices: walked.notices, ..Report::default() };
+    let mut report = Report { errors: walked.errors, notices: walked.notices, fix: options.fix, ..Report::default() };
     for outcome in outcomes {
         match outcome {
-            FileOutcome::Linted(findings, notice) => {
+            FileOutcome::Linted(findings, notices, fixed) => {
                 report.files_checked += 1;
                 report.findings.extend(findings);
-                report.notices.extend(notice);
+                report.notices.extend(notices);
+                report.fixed.extend(fixed);
             }
             FileOutcome::Binary => report.files_skipped += 1,
             FileOutcome::Failed(e) => report.errors.push(e),
@@ -143,6 +183,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
     }
     report.notices.extend(resolver.take_notices());
     sort(&mut report.findings);
+    report.fixed.sort_by(|a, b| a.path.cmp(&b.path));
     report.duration = start.elapsed();
     Ok(report)
 }
@@ -150,11 +191,13 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
 /// Lints standard input as if it were the file at `path`: its language, package.json and config come from that path.
 pub fn lint_stdin(path: &Path, text: String, options: &RunOptions) -> Result<Report, RunError> {
     let start = Instant::now();
-    let mut report = Report::default();
+    let mut report = Report { fix: options.fix, ..Report::default() };
     let configs = options.config_resolver()?;
     match lint_with(&configs, path, &text, options) {
-        Ok(findings) => {
+        Ok((findings, notices, fixed)) => {
             report.findings = findings;
+            report.notices = notices;
+            report.fixed.extend(fixed);
             report.files_checked = 1;
         }
         Err(LintTextError::Run(e)) => return Err(e),
@@ -169,21 +212,27 @@ enum LintTextError {
     File(String),
 }
 
-fn lint_with(configs: &ConfigResolver, path: &Path, text: &str, options: &RunOptions) -> Result<Vec<Finding>, LintTextError> {
+/// The findings of one text, and with `--fix` the notices and the fixed file.
+type Linted = (Vec<Finding>, Vec<String>, Option<FixedFile>);
+
+fn lint_with(configs: &ConfigResolver, path: &Path, text: &str, options: &RunOptions) -> Result<Linted, LintTextError> {
     let registry = registry::builtin().map_err(|e| LintTextError::Run(RunError::Rules(e)))?;
     let lang = Lang::from_path(path).ok_or_else(|| LintTextError::File(format!("{}: not a file ctxlint reads", path.display())))?;
     let settings = configs.settings_for(path).map_err(|e| LintTextError::Run(RunError::Config(e)))?;
     let resolver = JsModelResolver::new(JsModelChoice::Auto);
     let linter = Linter { registry, options, resolver: &resolver };
-    let mut findings = linter.run_engine(&mut Workspace::default(), &settings, path, lang, Arc::from(text)).map_err(LintTextError::File)?;
+    let mut ws = Workspace::default();
+    let text: Arc<str> = Arc::from(text);
+    let findings = linter.run_engine(&mut ws, &settings, path, lang, text.clone()).map_err(LintTextError::File)?;
+    let (mut findings, notices, fixed) = linter.fix(&mut ws, &settings, path, lang, text, findings).map_err(LintTextError::File)?;
     sort(&mut findings);
-    Ok(findings)
+    Ok((findings, notices, fixed))
 }
 
 /// Lints one in-memory text as if it were the file at `path` (whose extension picks the language).
 pub fn lint_text(path: &Path, text: &str, options: &RunOptions) -> Result<Vec<Finding>, String> {
     let configs = options.config_resolver().map_err(|e| e.to_string())?;
-    lint_with(&configs, path, text, options).map_err(|e| match e {
+    lint_with(&configs, path, text, options).map(|(findings, _, _)| findings).map_err(|e| match e {
         LintTextError::Run(e) => e.to_string(),
         LintTextError::File(e) => e,
     })
@@ -228,16 +277,67 @@ impl Linter<'_> {
         if bytes.contains(&0) {
             return FileOutcome::Binary;
         }
-        let (text, notice): (Arc<str>, Option<String>) = match String::from_utf8(bytes) {
-            Ok(s) => (Arc::from(s), None),
-            Err(e) => {
-                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                (Arc::from(lossy), Some(format!("{}: not valid UTF-8; linted with invalid bytes replaced", path.display())))
-            }
+        let (text, valid) = match String::from_utf8(bytes) {
+            Ok(s) => (Arc::<str>::from(s), true),
+            Err(e) => (Arc::from(String::from_utf8_lossy(e.as_bytes()).into_owned()), false),
         };
-        match self.run_engine(ws, settings, path, lang, text) {
-            Ok(findings) => FileOutcome::Linted(findings, notice),
+        let findings = match self.run_engine(ws, settings, path, lang, text.clone()) {
+            Ok(findings) => findings,
+            Err(e) => return FileOutcome::Failed(format!("{}: {e}", path.display())),
+        };
+        if !valid {
+            // fixing would write the replacement characters back over the original bytes
+            let fixing = if self.options.fix.apply { "; not fixed" } else { "" };
+            let notice = format!("{}: not valid UTF-8; linted with invalid bytes replaced{fixing}", path.display());
+            return FileOutcome::Linted(findings, vec![notice], None);
+        }
+        match self.fix(ws, settings, path, lang, text, findings) {
+            Ok((findings, notices, fixed)) => FileOutcome::Linted(findings, notices, fixed),
             Err(e) => FileOutcome::Failed(format!("{}: {e}", path.display())),
         }
+    }
+
+    /// With `--fix`/`--diff`, applies the fixes of `findings` to `text` until none is left; returns the findings of the
+    /// fixed text (or `findings` unchanged), notices about dropped fixes, and the fixed file when it changed.
+    fn fix(
+        &self,
+        ws: &mut Workspace,
+        settings: &Settings,
+        path: &Path,
+        lang: Lang,
+        text: Arc<str>,
+        findings: Vec<Finding>,
+    ) -> Result<Linted, String> {
+        if !self.options.fix.apply {
+            return Ok((findings, Vec::new(), None));
+        }
+        let mut host = Host { linter: self, ws, settings, path, lang };
+        let outcome = fixer::fix_file(&mut host, &text, findings, self.options.fix.policy)?;
+        let fixed = (outcome.applied > 0 && *outcome.text != *text).then(|| FixedFile {
+            path: path.to_path_buf(),
+            original: text,
+            text: outcome.text,
+            applied: outcome.applied,
+        });
+        Ok((outcome.findings, outcome.notices, fixed))
+    }
+}
+
+/// The fixer's view of the linter: re-lint the file's new text with its settings, and parse it.
+struct Host<'a, 'r> {
+    linter: &'a Linter<'r>,
+    ws: &'a mut Workspace,
+    settings: &'a Settings,
+    path: &'a Path,
+    lang: Lang,
+}
+
+impl FixHost for Host<'_, '_> {
+    fn lint(&mut self, text: &str) -> Result<Vec<Finding>, String> {
+        self.linter.run_engine(self.ws, self.settings, self.path, self.lang, Arc::from(text))
+    }
+
+    fn has_syntax_error(&mut self, text: &str) -> bool {
+        self.ws.parse(self.lang, text).map_or(true, |tree| tree.root_node().has_error())
     }
 }

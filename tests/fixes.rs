@@ -65,3 +65,38 @@ fn js_timer_in_commonjs_gets_a_require() {
         "{out}"
     );
 }
+
+fn fix_all(path: &str, source: &str) -> ctxlint::run::Report {
+    use ctxlint::run::FixOptions;
+    let options = RunOptions { fix: FixOptions { apply: true, ..FixOptions::default() }, ..RunOptions::default() };
+    ctxlint::run::lint_stdin(Path::new(path), source.to_string(), &options).expect("lints")
+}
+
+/// The attach fix rewrites the whole rest of the block, so the executor fix inside it clashes and waits for a second
+/// pass on the re-linted text: both land.
+#[test]
+fn clashing_fixes_of_two_rules_both_land_over_two_passes() {
+    let src = "from concurrent.futures import ThreadPoolExecutor\n\nfrom opentelemetry import context\n\n\ndef consume(msg, pool: ThreadPoolExecutor):\n    token = context.attach(ctx)\n    pool.submit(handle, msg)\n    context.detach(token)\n";
+    let want = "from concurrent.futures import ThreadPoolExecutor\n\nfrom opentelemetry import context\nimport contextvars\n\n\ndef consume(msg, pool: ThreadPoolExecutor):\n    token = context.attach(ctx)\n    try:\n        pool.submit(contextvars.copy_context().run, handle, msg)\n    finally:\n        context.detach(token)\n";
+    let report = fix_all("a.py", src);
+    assert_eq!(report.fixed.len(), 1);
+    assert_eq!(report.fixed[0].text, want);
+    assert_eq!(report.fixed[0].applied, 2);
+    assert!(report.findings.is_empty() && report.notices.is_empty(), "{:?} {:?}", report.findings, report.notices);
+}
+
+/// Three JS fixes each add the same `context` import: the identical edit is applied once, and nested fixes (a timer
+/// inside a listener) compose.
+#[test]
+fn fixes_sharing_an_import_and_nested_fixes_compose() {
+    let src = "import { trace } from '@opentelemetry/api';\nconst tracer = trace.getTracer('x');\n\nexport function start(emitter) {\n  tracer.startActiveSpan('a', (span) => {\n    emitter.on('tick', () => {\n      setTimeout(() => tracer.startSpan('b').end(), 1);\n    });\n    setTimeout(() => tracer.startSpan('c').end(), 1);\n    span.end();\n  });\n}\n";
+    let want = "import { trace, context } from '@opentelemetry/api';\nconst tracer = trace.getTracer('x');\n\nexport function start(emitter) {\n  tracer.startActiveSpan('a', (span) => {\n    emitter.on('tick', context.bind(context.active(), () => {\n      setTimeout(context.bind(context.active(), () => tracer.startSpan('b').end()), 1);\n    }));\n    setTimeout(context.bind(context.active(), () => tracer.startSpan('c').end()), 1);\n    span.end();\n  });\n}\n";
+    let dir = tempfile::TempDir::new().expect("tmp");
+    std::fs::write(dir.path().join("package.json"), r#"{"dependencies": {"@opentelemetry/sdk-trace-web": "2"}}"#).expect("write");
+    let path = dir.path().join("a.js");
+    let report = fix_all(path.to_str().expect("utf-8 path"), src);
+    assert_eq!(report.fixed.len(), 1, "{:?}", report.notices);
+    assert_eq!(report.fixed[0].text, want);
+    assert_eq!(report.fixed[0].applied, 3);
+    assert!(report.findings.is_empty(), "{:?}", report.findings.iter().map(|f| &f.rule).collect::<Vec<_>>());
+}

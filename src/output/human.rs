@@ -158,19 +158,39 @@ pub fn summary(report: &Report, with_time: bool) -> String {
     if report.suppressed_count() > 0 {
         skipped.push_str(&format!(", {} suppressed", report.suppressed_count()));
     }
-    if shown == 0 {
-        format!("All checks passed: {files} checked{time}{skipped}.")
+    let applied = report.fix.apply && report.fixes_applied() > 0;
+    let fixed = if applied {
+        format!("Fixed {} in {}. ", plural(report.fixes_applied(), "problem"), plural(report.fixed.len(), "file"))
+    } else {
+        String::new()
+    };
+    let line = if shown == 0 {
+        format!("{fixed}All checks passed: {files} checked{time}{skipped}.")
     } else {
         format!(
-            "Found {} ({}, {}): {files} checked{time}{skipped}.",
+            "{fixed}Found {}{} ({}, {}): {files} checked{time}{skipped}.",
             plural(shown, "problem"),
+            if applied { " left" } else { "" },
             plural(errors, "error"),
             plural(warnings, "warning")
         )
+    };
+    line + &fixable(report)
+}
+
+/// How many findings left `--fix` (and `--unsafe-fixes`) would fix, as a sentence after the summary.
+fn fixable(report: &Report) -> String {
+    let (now, hidden) = report.fixable();
+    let unsafe_flag = if report.fix.apply { "--unsafe-fixes" } else { "--fix --unsafe-fixes" };
+    match (now, hidden) {
+        (0, 0) => String::new(),
+        (0, h) => format!(" {h} fixable with `{unsafe_flag}`."),
+        (n, 0) => format!(" {n} fixable with `--fix`."),
+        (n, h) => format!(" {n} fixable with `--fix` ({h} more with `{unsafe_flag}`)."),
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
+pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {

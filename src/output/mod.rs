@@ -1,4 +1,5 @@
 //! Renderers: each is a pure function of the findings (and the run's summary) to text.
+pub mod diff;
 pub mod github;
 pub mod human;
 pub mod json;
