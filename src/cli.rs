@@ -449,6 +449,10 @@ fn check(args: CheckArgs) -> ExitCode {
         Format::Github => github::render(&report),
         Format::Human => human::render(&report, Style { color, width: terminal_width() }, true),
     };
+    if args.fix && (args.format != Format::Human || !args.outputs.is_empty()) {
+        // the human summary says it; other formats get it on stderr
+        eprintln!("Fixed {} in {}.", human::plural(report.fixes_applied(), "problem"), human::plural(report.fixed.len(), "file"));
+    }
     let mut stdout_taken = false;
     for target in &args.outputs {
         let format = target.format.unwrap_or(args.format);

@@ -229,5 +229,6 @@ fn fix_with_json_output_reports_the_findings_left() {
     let rules: Vec<&str> = doc["findings"].as_array().expect("findings").iter().filter_map(|f| f["rule"].as_str()).collect();
     assert_eq!(rules, vec!["py/dangling-task"]);
     assert_eq!(doc["findings"][0]["start"]["line"], 14, "positions are those of the fixed file");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "Fixed 2 problems in 1 file.\n");
     assert_eq!(read(dir.path(), "a.py"), POOL_FIXED_PY);
 }
