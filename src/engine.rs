@@ -193,9 +193,11 @@ impl Out<'_> {
         labels.sort_by_key(|l| (l.range.start, l.range.end));
         labels.dedup_by(|a, b| a.range == b.range);
         let fix = match (&hit.edits, &rule.spec.fix) {
-            (Some(edits), Some(spec)) => {
-                Some(Fix { applicability: spec.applicability, description: fill(&spec.description), edits: edits.clone() })
-            }
+            (Some(edits), Some(spec)) => Some(Fix {
+                applicability: hit.applicability.unwrap_or(spec.applicability),
+                description: fill(&spec.description),
+                edits: edits.clone(),
+            }),
             _ => None,
         };
         let lines = self.cx.lines();

@@ -186,7 +186,7 @@ fn a_file_that_does_not_parse_is_not_fixed() {
 #[test]
 fn crlf_and_tabs_survive_fix() {
     let dir = TempDir::new().expect("tmp");
-    let src = "from opentelemetry import context\r\n\r\ndef consume(msg):\r\n\ttoken = context.attach(ctx)\r\n\tprocess(msg)\r\n";
+    let src = "from opentelemetry import context\r\n\r\ndef consume(msg):\r\n\ttoken = context.attach(ctx)\r\n\tprocess(msg)\r\n\tcontext.detach(token)\r\n";
     write(dir.path(), "a.py", src);
     ctxlint(dir.path()).args(["--fix", "a.py"]).assert().code(0);
     assert_eq!(
@@ -231,4 +231,25 @@ fn fix_with_json_output_reports_the_findings_left() {
     assert_eq!(doc["findings"][0]["start"]["line"], 14, "positions are those of the fixed file");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "Fixed 2 problems in 1 file.\n");
     assert_eq!(read(dir.path(), "a.py"), POOL_FIXED_PY);
+}
+
+/// Moving an existing detach into `finally:` is safe; adding a detach the code never had is not (code after the
+/// block may rely on the attached context), so only `--unsafe-fixes` applies it.
+#[test]
+fn an_attach_that_is_never_detached_is_only_fixed_with_unsafe_fixes() {
+    let dir = TempDir::new().expect("tmp");
+    let src = "from opentelemetry import context\n\n\ndef before_request(ctx):\n    token = context.attach(ctx)\n    log_start()\n";
+    write(dir.path(), "hooks.py", src);
+    ctxlint(dir.path())
+        .args(["--fix", "hooks.py"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("fix (unsafe): wrap the rest of the block"))
+        .stdout(predicate::str::contains("1 fixable with `--unsafe-fixes`."));
+    assert_eq!(read(dir.path(), "hooks.py"), src);
+    ctxlint(dir.path()).args(["--fix", "--unsafe-fixes", "hooks.py"]).assert().code(0);
+    assert_eq!(
+        read(dir.path(), "hooks.py"),
+        "from opentelemetry import context\n\n\ndef before_request(ctx):\n    token = context.attach(ctx)\n    try:\n        log_start()\n    finally:\n        context.detach(token)\n"
+    );
 }

@@ -5,7 +5,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::file_cx::FileCx;
-use crate::fix::Edit;
+use crate::fix::{Applicability, Edit};
 
 mod js_common;
 mod js_consumer_without_extract;
@@ -57,6 +57,8 @@ pub struct Hit {
     pub labels: Vec<(&'static str, Range<usize>)>,
     /// The fix's edits (the rule's `[fix]` gives applicability and description); `None`: no fix here.
     pub edits: Option<Vec<Edit>>,
+    /// This fix's applicability when it differs from the rule's `[fix]` (a shape where the fix changes more).
+    pub applicability: Option<Applicability>,
 }
 
 impl Hit {
@@ -81,6 +83,12 @@ impl Hit {
 
     pub fn edits(mut self, edits: Vec<Edit>) -> Self {
         self.edits = Some(edits);
+        self
+    }
+
+    /// Overrides the rule's fix applicability for this finding.
+    pub fn applicability(mut self, applicability: Applicability) -> Self {
+        self.applicability = Some(applicability);
         self
     }
 }

@@ -7,7 +7,7 @@ use tree_sitter::Node;
 use super::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::python::{enclosing_function, enclosing_scope, positional_arg, PyFacts};
 use crate::file_cx::FileCx;
-use crate::fix::Edit;
+use crate::fix::{Applicability, Edit};
 use crate::syntax::{self, ancestors, contains, named_children, Preorder};
 
 pub static CHECK: CheckDef = CheckDef {
@@ -40,7 +40,8 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
             if let Some(detach) = detach_callee(py, callee, source) {
                 if let Some(mut edits) = wrap_rest_in_try(cx, parent, &token, &format!("{detach}({token})"), None) {
                     edits.push(Edit::insert(call.start_byte(), format!("{token} = ")));
-                    hit = hit.edits(edits);
+                    // a detach the code never had: code after the block loses the context it may rely on
+                    hit = hit.edits(edits).applicability(Applicability::Unsafe);
                 }
             }
             vec![hit]
@@ -107,6 +108,10 @@ fn assigned(cx: &FileCx<'_>, py: &PyFacts, call: Node<'_>, callee: Node<'_>, ass
     if left.kind() == "identifier" {
         if let Some(edits) = wrap_rest_in_try(cx, stmt, token, &detach_text, detaches.first().copied()) {
             hit = hit.edits(edits);
+            if detaches.is_empty() {
+                // a detach the code never had: code after the block loses the context it may rely on
+                hit = hit.applicability(Applicability::Unsafe);
+            }
         }
     }
     vec![hit]
