@@ -225,16 +225,26 @@ pub fn positional_arg(call: Node<'_>, n: usize) -> Option<Node<'_>> {
     positional.get(n).copied()
 }
 
-/// Where a new top-level import goes: after the module docstring, `__future__` imports and the leading imports.
+/// Where a new top-level import goes: after the module docstring, `__future__` imports and the leading imports; in a
+/// file without those, after its leading comments (a shebang or coding line must stay first).
 fn import_insert_point(root: Node<'_>) -> usize {
     let mut at = 0;
-    for (i, child) in named_children(root).enumerate() {
+    let mut leading_comments_end = 0;
+    let mut first = true;
+    for child in named_children(root) {
+        // the docstring is the first statement, after any leading comments (license headers, coding lines)
+        let is_first = first;
+        first = first && child.kind() == "comment";
         match child.kind() {
-            "expression_statement" if i == 0 && child.named_child(0).is_some_and(|s| s.kind() == "string") => at = child.end_byte(),
+            "expression_statement" if is_first && child.named_child(0).is_some_and(|s| s.kind() == "string") => at = child.end_byte(),
             "import_statement" | "import_from_statement" | "future_import_statement" => at = child.end_byte(),
+            "comment" if first => leading_comments_end = child.end_byte(),
             "comment" => {}
             _ => break,
         }
+    }
+    if at == 0 {
+        at = leading_comments_end;
     }
     at
 }

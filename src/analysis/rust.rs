@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
+use crate::fix::Edit;
 use crate::syntax::{self, ancestors, named_children, Preorder};
 
 /// Methods that make a future carry a span or context.
@@ -17,10 +18,6 @@ const SPAN_MACROS: &[&str] = &["span", "trace_span", "debug_span", "info_span", 
 pub struct RustFacts {
     /// Local name → full path, from every `use` declaration.
     pub uses: HashMap<String, String>,
-    /// Whether `tracing::Instrument` is in scope (for the fix).
-    pub imports_instrument: bool,
-    /// Whether `opentelemetry::context::FutureExt` is in scope.
-    pub imports_otel_future_ext: bool,
     /// Where a new `use` goes: after the last top-level `use`, or after inner attributes and leading comments.
     pub use_insert_at: usize,
     /// Whether the file uses `tracing` at all (else a fix uses OpenTelemetry's FutureExt).
@@ -29,13 +26,7 @@ pub struct RustFacts {
 
 impl RustFacts {
     pub fn collect(root: Node<'_>, source: &str) -> RustFacts {
-        let mut f = RustFacts {
-            uses: HashMap::new(),
-            imports_instrument: false,
-            imports_otel_future_ext: false,
-            use_insert_at: 0,
-            uses_tracing: source.contains("tracing"),
-        };
+        let mut f = RustFacts { uses: HashMap::new(), use_insert_at: 0, uses_tracing: source.contains("tracing") };
         for node in Preorder::new(root) {
             if node.kind() == "use_declaration" {
                 if let Some(arg) = node.child_by_field_name("argument") {
@@ -43,8 +34,6 @@ impl RustFacts {
                 }
             }
         }
-        f.imports_instrument = f.uses.values().any(|p| p == "tracing::Instrument" || p == "tracing::instrument::Instrument");
-        f.imports_otel_future_ext = f.uses.values().any(|p| p.ends_with("context::FutureExt") && p.starts_with("opentelemetry"));
         for child in named_children(root) {
             match child.kind() {
                 "use_declaration" | "inner_attribute_item" | "line_comment" | "block_comment" | "extern_crate_declaration" => {
@@ -98,6 +87,48 @@ impl RustFacts {
             }
             _ => {}
         }
+    }
+
+    /// Where to make the trait `accepts(path)` usable at `node`: `None` when a `use` of a block around `node` or of
+    /// its module already imports it; else the edit that adds `import` to that module (inline `mod` bodies included:
+    /// a parent module's `use` is not visible in them).
+    pub fn trait_import(&self, node: Node<'_>, source: &str, accepts: impl Fn(&str) -> bool, import: &str) -> Option<Edit> {
+        let eol = syntax::line_ending(source);
+        for scope in syntax::ancestors(node) {
+            let module = match scope.kind() {
+                "block" => false,
+                "source_file" => true,
+                "declaration_list" if scope.parent().is_some_and(|p| p.kind() == "mod_item") => true,
+                _ => continue,
+            };
+            let uses: Vec<Node<'_>> = named_children(scope).filter(|c| c.kind() == "use_declaration").collect();
+            for decl in &uses {
+                let mut paths = RustFacts { uses: HashMap::new(), use_insert_at: 0, uses_tracing: false };
+                if let Some(arg) = decl.child_by_field_name("argument") {
+                    paths.use_tree(arg, "", source);
+                }
+                if paths.uses.values().any(|p| accepts(p)) {
+                    return None;
+                }
+            }
+            if !module {
+                continue;
+            }
+            if scope.kind() == "source_file" {
+                return Some(match self.use_insert_at {
+                    0 => Edit::insert(0, format!("{import}{eol}")),
+                    at => Edit::insert(at, format!("{eol}{import}")),
+                });
+            }
+            // an inline module: after its last `use`, or first in its body, indented like its items
+            let first = named_children(scope).find(|c| !matches!(c.kind(), "line_comment" | "block_comment"))?;
+            let indent = syntax::line_indent(source, first.start_byte());
+            return Some(match uses.last() {
+                Some(last) => Edit::insert(last.end_byte(), format!("{eol}{indent}{import}")),
+                None => Edit::insert(scope.start_byte() + 1, format!("{eol}{indent}{import}")),
+            });
+        }
+        None
     }
 
     /// The full path of a path expression, with its first segment expanded through `use` aliases.

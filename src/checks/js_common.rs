@@ -93,14 +93,28 @@ pub fn context_api_for_fix(cx: &FileCx<'_>) -> Option<(String, Option<Edit>)> {
         return None;
     }
     let eol = syntax::line_ending(cx.source);
+    let (q, semi) = import_style(facts, cx.source);
     let edit = if let Some(at) = facts.api_named_import_end {
         Edit::insert(at, ", context")
     } else if facts.is_esm || !facts.uses_require || matches!(cx.lang, Lang::TypeScript | Lang::Tsx) {
-        import_line(facts, "import { context } from '@opentelemetry/api';", eol)
+        import_line(facts, &format!("import {{ context }} from {q}@opentelemetry/api{q}{semi}"), eol)
     } else {
-        import_line(facts, "const { context } = require('@opentelemetry/api');", eol)
+        import_line(facts, &format!("const {{ context }} = require({q}@opentelemetry/api{q}){semi}"), eol)
     };
     Some(("context".to_string(), Some(edit)))
+}
+
+/// The quote and statement end of the file's own imports: `"` when its module strings use double quotes, and no `;`
+/// when its last import has none (a semicolon-free code style).
+fn import_style(facts: &JsFacts, source: &str) -> (char, &'static str) {
+    let double = ["from \"", "require(\"", "import \""].iter().map(|p| source.matches(p).count()).sum::<usize>();
+    let single = ["from '", "require('", "import '"].iter().map(|p| source.matches(p).count()).sum::<usize>();
+    let quote = if double > single { '"' } else { '\'' };
+    let semi = match facts.last_import_end {
+        Some(end) if source.as_bytes().get(end.wrapping_sub(1)) != Some(&b';') => "",
+        _ => ";",
+    };
+    (quote, semi)
 }
 
 fn import_line(facts: &JsFacts, line: &str, eol: &str) -> Edit {

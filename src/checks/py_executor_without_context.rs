@@ -215,8 +215,11 @@ fn classify<'t>(cx: &FileCx<'_>, callable: Node<'t>, call: Node<'t>, many: bool)
             if is_copy_context_call(py, obj, source) {
                 return if many { Carry::Reused(obj) } else { Carry::Yes };
             }
+            // a name that says it holds a context (`ctx`, `self._context`) is one the code manages itself;
+            // `job.run` or `self.server.run` is just a method called `run`
+            let named_context = named_like_context(obj, source);
             if obj.kind() != "identifier" {
-                return Carry::Yes; // self._ctx.run and the like: a context the code manages itself
+                return if named_context { Carry::Yes } else { Carry::No };
             }
             let name = syntax::text(obj, source);
             let Some(func) = enclosing_function(call) else { return Carry::Yes };
@@ -240,7 +243,7 @@ fn classify<'t>(cx: &FileCx<'_>, callable: Node<'t>, call: Node<'t>, many: bool)
                                 && a.child_by_field_name("right").is_some_and(|r| is_copy_context_call(py, r, source))
                         })
                 });
-                return if module_level { Carry::No } else { Carry::Yes };
+                return if module_level || !named_context { Carry::No } else { Carry::Yes };
             };
             if many || in_loop_without(call, assign, func) || earlier_handoff_with(func, call, &format!("{name}.run"), source) {
                 Carry::Reused(assign)
@@ -315,11 +318,38 @@ fn subclass_runs_without_context(cx: &FileCx<'_>, class: &str) -> bool {
 
 /// `submit(fn, a)` → `submit(contextvars.copy_context().run, fn, a)`; `Thread(target=fn)` →
 /// `Thread(target=contextvars.copy_context().run, args=(fn,))`; one fresh copy per call, also in loops.
+/// Does the name say it holds a context: `ctx`, `STARTUP_CTX`, `self._context`?
+fn named_like_context(obj: Node<'_>, source: &str) -> bool {
+    let last = syntax::text(obj, source).rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    last.contains("ctx") || last.contains("context")
+}
+
+/// Is `obj` (of `obj.run`) a context: named like one, or assigned a `copy_context()` somewhere in the file?
+fn holds_context(cx: &FileCx<'_>, obj: Node<'_>) -> bool {
+    let source = cx.source;
+    let py = cx.py();
+    let name = syntax::text(obj, source);
+    named_like_context(obj, source)
+        || syntax::find_first(
+            cx.root(),
+            |_| false,
+            |n| {
+                n.kind() == "assignment"
+                    && n.child_by_field_name("left").is_some_and(|l| syntax::text(l, source) == name)
+                    && n.child_by_field_name("right").is_some_and(|r| is_copy_context_call(py, r, source))
+            },
+        )
+        .is_some()
+}
+
 fn fix_edits(cx: &FileCx<'_>, call: Node<'_>, callable: Node<'_>, shape: Shape) -> Option<Vec<Edit>> {
     let source = cx.source;
-    // `stale_ctx.run`: the right context must be chosen by a person
+    // `stale_ctx.run`: the right context must be chosen by a person (`job.run` is just a method)
     if callable.kind() == "attribute" && callable.child_by_field_name("attribute").is_some_and(|a| syntax::text(a, source) == "run") {
-        return None;
+        let obj = callable.child_by_field_name("object")?;
+        if holds_context(cx, obj) {
+            return None;
+        }
     }
     let (copy, import) = copy_context_for_fix(cx);
     let mut edits = match shape {

@@ -176,18 +176,20 @@ fn with_fix(cx: &FileCx<'_>, hit: Hit, arg: Node<'_>, otel_scope: bool) -> Hit {
         return hit;
     }
     let rs = cx.rs();
-    let eol = syntax::line_ending(cx.source);
-    let (method, import, has_import) = if !otel_scope && (rs.uses_tracing || !cx.source.contains("opentelemetry")) {
-        (".in_current_span()", "use tracing::Instrument;", rs.imports_instrument)
+    let tracing = !otel_scope && (rs.uses_tracing || !cx.source.contains("opentelemetry"));
+    let (method, import) = if tracing {
+        (".in_current_span()", "use tracing::Instrument;")
     } else {
-        (".with_current_context()", "use opentelemetry::context::FutureExt;", rs.imports_otel_future_ext)
+        (".with_current_context()", "use opentelemetry::context::FutureExt;")
+    };
+    let accepts = |path: &str| {
+        if tracing {
+            path == "tracing::Instrument" || path == "tracing::instrument::Instrument"
+        } else {
+            path.starts_with("opentelemetry") && path.ends_with("context::FutureExt")
+        }
     };
     let mut edits = vec![Edit::insert(arg.end_byte(), method)];
-    if !has_import {
-        edits.push(match rs.use_insert_at {
-            0 => Edit::insert(0, format!("{import}{eol}")),
-            at => Edit::insert(at, format!("{eol}{import}")),
-        });
-    }
+    edits.extend(rs.trait_import(arg, cx.source, accepts, import));
     hit.var("carry", method).edits(edits)
 }
