@@ -90,10 +90,13 @@ impl RustFacts {
     }
 
     /// Where to make the trait `accepts(path)` usable at `node`: `None` when a `use` of a block around `node` or of
-    /// its module already imports it; else the edit that adds `import` to that module (inline `mod` bodies included:
-    /// a parent module's `use` is not visible in them).
-    pub fn trait_import(&self, node: Node<'_>, source: &str, accepts: impl Fn(&str) -> bool, import: &str) -> Option<Edit> {
+    /// its module already imports it; else the edit that adds `use {path};` to that module (inline `mod` bodies
+    /// included: a parent module's `use` is not visible in them), or `use {path} as _;` when the trait's name is
+    /// already taken there (`use futures::FutureExt;`), so the new import cannot clash.
+    pub fn trait_import(&self, node: Node<'_>, source: &str, accepts: impl Fn(&str) -> bool, path: &str) -> Option<Edit> {
         let eol = syntax::line_ending(source);
+        let name = path.rsplit("::").next().unwrap_or(path);
+        let mut taken = false;
         for scope in syntax::ancestors(node) {
             let module = match scope.kind() {
                 "block" => false,
@@ -103,17 +106,19 @@ impl RustFacts {
             };
             let uses: Vec<Node<'_>> = named_children(scope).filter(|c| c.kind() == "use_declaration").collect();
             for decl in &uses {
-                let mut paths = RustFacts { uses: HashMap::new(), use_insert_at: 0, uses_tracing: false };
+                let mut bound = RustFacts { uses: HashMap::new(), use_insert_at: 0, uses_tracing: false };
                 if let Some(arg) = decl.child_by_field_name("argument") {
-                    paths.use_tree(arg, "", source);
+                    bound.use_tree(arg, "", source);
                 }
-                if paths.uses.values().any(|p| accepts(p)) {
+                if bound.uses.values().any(|p| accepts(p)) {
                     return None;
                 }
+                taken |= bound.uses.contains_key(name);
             }
             if !module {
                 continue;
             }
+            let import = if taken { format!("use {path} as _;") } else { format!("use {path};") };
             if scope.kind() == "source_file" {
                 return Some(match self.use_insert_at {
                     0 => Edit::insert(0, format!("{import}{eol}")),

@@ -178,15 +178,16 @@ fn with_fix(cx: &FileCx<'_>, hit: Hit, arg: Node<'_>, otel_scope: bool) -> Hit {
     let rs = cx.rs();
     let tracing = !otel_scope && (rs.uses_tracing || !cx.source.contains("opentelemetry"));
     let (method, import) = if tracing {
-        (".in_current_span()", "use tracing::Instrument;")
+        (".in_current_span()", "tracing::Instrument")
     } else {
-        (".with_current_context()", "use opentelemetry::context::FutureExt;")
+        (".with_current_context()", "opentelemetry::context::FutureExt")
     };
+    // the same trait re-exported elsewhere (tracing-futures has its own `Instrument` with `in_current_span`)
     let accepts = |path: &str| {
         if tracing {
-            path == "tracing::Instrument" || path == "tracing::instrument::Instrument"
+            matches!(path, "tracing::Instrument" | "tracing::instrument::Instrument" | "tracing_futures::Instrument")
         } else {
-            path.starts_with("opentelemetry") && path.ends_with("context::FutureExt")
+            path.starts_with("opentelemetry") && path.ends_with("::FutureExt")
         }
     };
     let mut edits = vec![Edit::insert(arg.end_byte(), method)];

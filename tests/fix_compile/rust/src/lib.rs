@@ -1,0 +1,14 @@
+//! The Rust `.fixed` fixtures written to compile, as modules: a fix that adds a clashing import (E0252) or misses one
+//! in an inline module (E0599) fails `cargo check` here.
+#![allow(dead_code, unused_imports)]
+
+/// Traits that share a name with the ones the fixes import.
+pub mod other_traits {
+    pub trait Instrument {}
+}
+
+#[path = "../../../fixtures/rs/spawn-without-instrument/bad_modules.fixed.rs"]
+pub mod modules;
+
+#[path = "../../../fixtures/rs/spawn-without-instrument/bad_trait_names.fixed.rs"]
+pub mod trait_names;
