@@ -393,11 +393,10 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         run::lint_paths(&paths, &options)
     };
-    let report = match report {
+    let mut report = match report {
         Ok(r) => r,
         Err(e) => return run_failed(&e),
     };
-    let mut report = report;
     let color = use_color(args.color);
     if args.diff {
         return print_diff(&report);
