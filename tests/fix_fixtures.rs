@@ -128,3 +128,23 @@ fn fixes_keep_crlf_and_tabs() {
     }
     assert!(seen >= 3, "CRLF fixtures not found: {seen}");
 }
+
+/// A rule whose fix can be applied (safe or unsafe) has at least one `.fixed` fixture.
+#[test]
+fn every_rule_with_an_applicable_fix_has_a_fixed_fixture() {
+    use ctxlint::fix::Applicability;
+    let registry = ctxlint::registry::builtin().expect("rules load");
+    let mut bads = Vec::new();
+    bad_fixtures(Path::new("tests/fixtures"), &mut bads);
+    let mut missing = Vec::new();
+    for rule in &registry.rules {
+        let Some(fix) = &rule.spec.fix else { continue };
+        if fix.applicability == Applicability::DisplayOnly {
+            continue;
+        }
+        if !bads.iter().any(|b| rule_of(b) == *rule.id && fixed_path(b).exists()) {
+            missing.push(rule.id.to_string());
+        }
+    }
+    assert!(missing.is_empty(), "rules with an applicable fix but no .fixed fixture: {missing:?}");
+}
