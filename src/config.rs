@@ -186,6 +186,18 @@ fn load(path: &Path) -> Result<Option<Loaded>, ConfigError> {
         span: None,
         message: format!("cannot read: {}", crate::walk::describe_io(&e)),
     })?;
+    load_text(path, text)
+}
+
+/// Resolves the settings a configuration text gives (as if it were the file at `path`, with no command-line
+/// overrides): `Ok(None)` for a pyproject.toml without `[tool.ctxlint]`. The fuzz target's entry point.
+pub fn settings_from_text(path: &Path, text: String, registry: &Registry) -> Result<Option<Settings>, ConfigError> {
+    let Some(loaded) = load_text(path, text)? else { return Ok(None) };
+    let base = path.parent().unwrap_or(Path::new("."));
+    resolve(Some(&loaded), base, registry, &CliOverrides::default()).map(Some)
+}
+
+fn load_text(path: &Path, text: String) -> Result<Option<Loaded>, ConfigError> {
     let err = |span: Option<Range<usize>>, message: String| ConfigError { path: path.to_path_buf(), source: text.clone(), span, message };
     if path.file_name().is_some_and(|n| n == "pyproject.toml") {
         let project: Pyproject = toml::from_str(&text).map_err(|e| err(e.span(), e.message().to_string()))?;

@@ -4,8 +4,10 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
+use std::time::{Duration, Instant};
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Parser, QueryCursor, Tree};
+
+use tree_sitter::{ParseOptions, ParseState, Parser, QueryCursor, Tree};
 
 use crate::checks::{Captures, CheckFn, Hit};
 use crate::file_cx::FileCx;
@@ -30,8 +32,14 @@ impl Default for Workspace {
 }
 
 impl Workspace {
-    /// Parses `source` as `lang` with this thread's parser for it.
+    /// Parses `source` as `lang` with this thread's parser for it, within the time [`parse_budget`] allows.
     pub fn parse(&mut self, lang: Lang, source: &str) -> Result<Tree, EngineError> {
+        self.parse_within(lang, source, parse_budget(source.len()))
+    }
+
+    /// Parses within `budget`: tree-sitter's progress callback cancels a parse that takes longer (some inputs make a
+    /// grammar backtrack for minutes).
+    pub fn parse_within(&mut self, lang: Lang, source: &str, budget: Duration) -> Result<Tree, EngineError> {
         let parser = match self.parsers.entry(lang) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(v) => {
@@ -41,12 +49,37 @@ impl Workspace {
             }
         };
         // A UTF-8 byte order mark is not code: parse it as three spaces so that every byte offset stays the same.
-        match source.strip_prefix('\u{feff}') {
-            Some(rest) => parser.parse(format!("   {rest}").as_bytes(), None),
-            None => parser.parse(source.as_bytes(), None),
+        let owned;
+        let bytes = match source.strip_prefix('\u{feff}') {
+            Some(rest) => {
+                owned = format!("   {rest}");
+                owned.as_bytes()
+            }
+            None => source.as_bytes(),
+        };
+        let deadline = Instant::now() + budget;
+        let mut out_of_time = false;
+        let mut progress = |_: &ParseState| {
+            out_of_time = Instant::now() > deadline;
+            out_of_time
+        };
+        let options = ParseOptions::new().progress_callback(&mut progress);
+        let tree = parser.parse_with_options(&mut |at, _| bytes.get(at..).unwrap_or(&[]), None, Some(options));
+        match tree {
+            Some(tree) => Ok(tree),
+            None => {
+                // a cancelled parse would otherwise resume on the next file
+                parser.reset();
+                Err(if out_of_time { EngineError::OutOfTime(budget) } else { EngineError::NoTree })
+            }
         }
-        .ok_or(EngineError::NoTree)
     }
+}
+
+/// How long one file may take to parse: 5 s, plus 2 s per MB (tree-sitter parses several MB a second, so only
+/// pathological input reaches it).
+pub fn parse_budget(len: usize) -> Duration {
+    Duration::from_secs(5) + Duration::from_millis((len as u64).saturating_mul(2) / 1000)
 }
 
 /// What to run.
@@ -86,6 +119,8 @@ pub enum EngineError {
     Grammar(Lang, String),
     /// tree-sitter gave up (cancelled or out of budget).
     NoTree,
+    /// Parsing took longer than the file's budget.
+    OutOfTime(Duration),
 }
 
 impl std::fmt::Display for EngineError {
@@ -93,6 +128,7 @@ impl std::fmt::Display for EngineError {
         match self {
             EngineError::Grammar(lang, e) => write!(f, "the {lang} grammar does not load: {e}"),
             EngineError::NoTree => write!(f, "tree-sitter returned no tree"),
+            EngineError::OutOfTime(budget) => write!(f, "parsing took longer than {:.0} s; skipped", budget.as_secs_f64()),
         }
     }
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::{self, CliOverrides, ConfigError, ConfigResolver, Discovery, Settings};
-use crate::engine::{self, EngineOptions, Workspace};
+use crate::engine::{self, EngineError, EngineOptions, Workspace};
 use crate::finding::Finding;
 use crate::fixer::{self, FixHost, Policy};
 use crate::jsmodel::{JsModelChoice, JsModelResolver};
@@ -99,8 +99,10 @@ impl std::fmt::Display for RunError {
 pub struct Report {
     pub findings: Vec<Finding>,
     pub files_checked: usize,
-    /// Files skipped because they are binary.
+    /// Files skipped: binary (NUL bytes), or too slow to parse.
     pub files_skipped: usize,
+    /// Of those, files whose parse ran out of its time budget (each has a notice).
+    pub files_too_slow: usize,
     /// Problems that make the run incomplete (missing paths, unreadable files): exit code 2.
     pub errors: Vec<String>,
     /// Things the user should know that do not fail the run.
@@ -138,8 +140,31 @@ impl Report {
 
 enum FileOutcome {
     Linted(Vec<Finding>, Vec<String>, Option<FixedFile>),
+    /// NUL bytes: skipped silently, counted.
     Binary,
+    /// The parse ran out of its time budget: skipped with this notice, counted.
+    TooSlow(String),
     Failed(String),
+}
+
+impl Report {
+    fn add(&mut self, outcome: FileOutcome) {
+        match outcome {
+            FileOutcome::Linted(findings, notices, fixed) => {
+                self.files_checked += 1;
+                self.findings.extend(findings);
+                self.notices.extend(notices);
+                self.fixed.extend(fixed);
+            }
+            FileOutcome::Binary => self.files_skipped += 1,
+            FileOutcome::TooSlow(notice) => {
+                self.files_skipped += 1;
+                self.files_too_slow += 1;
+                self.notices.push(notice);
+            }
+            FileOutcome::Failed(e) => self.errors.push(e),
+        }
+    }
 }
 
 /// Lints files and directories.
@@ -170,16 +195,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
     };
     let mut report = Report { errors: walked.errors, notices: walked.notices, fix: options.fix, ..Report::default() };
     for outcome in outcomes {
-        match outcome {
-            FileOutcome::Linted(findings, notices, fixed) => {
-                report.files_checked += 1;
-                report.findings.extend(findings);
-                report.notices.extend(notices);
-                report.fixed.extend(fixed);
-            }
-            FileOutcome::Binary => report.files_skipped += 1,
-            FileOutcome::Failed(e) => report.errors.push(e),
-        }
+        report.add(outcome);
     }
     report.notices.extend(resolver.take_notices());
     sort(&mut report.findings);
@@ -194,15 +210,11 @@ pub fn lint_stdin(path: &Path, text: String, options: &RunOptions) -> Result<Rep
     let mut report = Report { fix: options.fix, ..Report::default() };
     let configs = options.config_resolver()?;
     match lint_with(&configs, path, &text, options) {
-        Ok((findings, notices, fixed)) => {
-            report.findings = findings;
-            report.notices = notices;
-            report.fixed.extend(fixed);
-            report.files_checked = 1;
-        }
+        Ok(outcome) => report.add(outcome),
         Err(LintTextError::Run(e)) => return Err(e),
         Err(LintTextError::File(e)) => report.errors.push(e),
     }
+    sort(&mut report.findings);
     report.duration = start.elapsed();
     Ok(report)
 }
@@ -215,27 +227,29 @@ enum LintTextError {
 /// The findings of one text, and with `--fix` the notices and the fixed file.
 type Linted = (Vec<Finding>, Vec<String>, Option<FixedFile>);
 
-fn lint_with(configs: &ConfigResolver, path: &Path, text: &str, options: &RunOptions) -> Result<Linted, LintTextError> {
+fn lint_with(configs: &ConfigResolver, path: &Path, text: &str, options: &RunOptions) -> Result<FileOutcome, LintTextError> {
     let registry = registry::builtin().map_err(|e| LintTextError::Run(RunError::Rules(e)))?;
     let lang = Lang::from_path(path).ok_or_else(|| LintTextError::File(format!("{}: not a file ctxlint reads", path.display())))?;
     let settings = configs.settings_for(path).map_err(|e| LintTextError::Run(RunError::Config(e)))?;
     let resolver = JsModelResolver::new(JsModelChoice::Auto);
     let linter = Linter { registry, options, resolver: &resolver };
-    let mut ws = Workspace::default();
-    let text: Arc<str> = Arc::from(text);
-    let findings = linter.run_engine(&mut ws, &settings, path, lang, text.clone()).map_err(LintTextError::File)?;
-    let (mut findings, notices, fixed) = linter.fix(&mut ws, &settings, path, lang, text, findings).map_err(LintTextError::File)?;
-    sort(&mut findings);
-    Ok((findings, notices, fixed))
+    Ok(linter.lint_decoded(&mut Workspace::default(), &settings, path, lang, Arc::from(text), true))
 }
 
-/// Lints one in-memory text as if it were the file at `path` (whose extension picks the language).
+/// Lints one in-memory text as if it were the file at `path` (whose extension picks the language). A text with NUL
+/// bytes is binary: no findings.
 pub fn lint_text(path: &Path, text: &str, options: &RunOptions) -> Result<Vec<Finding>, String> {
     let configs = options.config_resolver().map_err(|e| e.to_string())?;
-    lint_with(&configs, path, text, options).map(|(findings, _, _)| findings).map_err(|e| match e {
-        LintTextError::Run(e) => e.to_string(),
-        LintTextError::File(e) => e,
-    })
+    match lint_with(&configs, path, text, options) {
+        Ok(FileOutcome::Linted(mut findings, _, _)) => {
+            sort(&mut findings);
+            Ok(findings)
+        }
+        Ok(FileOutcome::Binary) => Ok(Vec::new()),
+        Ok(FileOutcome::TooSlow(e) | FileOutcome::Failed(e)) => Err(e),
+        Err(LintTextError::Run(e)) => Err(e.to_string()),
+        Err(LintTextError::File(e)) => Err(e),
+    }
 }
 
 fn sort(findings: &mut [Finding]) {
@@ -251,7 +265,14 @@ struct Linter<'a> {
 
 impl Linter<'_> {
     /// Runs the engine on one source with the settings that apply to it, then applies severity overrides.
-    fn run_engine(&self, ws: &mut Workspace, settings: &Settings, path: &Path, lang: Lang, text: Arc<str>) -> Result<Vec<Finding>, String> {
+    fn run_engine(
+        &self,
+        ws: &mut Workspace,
+        settings: &Settings,
+        path: &Path,
+        lang: Lang,
+        text: Arc<str>,
+    ) -> Result<Vec<Finding>, EngineError> {
         let options = self.options;
         let engine_options = EngineOptions {
             prefilter: options.engine.prefilter,
@@ -259,7 +280,7 @@ impl Linter<'_> {
             require_reason: options.engine.require_reason || settings.require_reason,
         };
         let project = self.resolver.project_for(path, settings.js_model);
-        let mut findings = engine::lint_source(self.registry, ws, &engine_options, path, lang, text, project).map_err(|e| e.to_string())?;
+        let mut findings = engine::lint_source(self.registry, ws, &engine_options, path, lang, text, project)?;
         for f in &mut findings {
             if let Some(level) = settings.severity.get(&*f.rule) {
                 f.severity = *level;
@@ -277,18 +298,26 @@ impl Linter<'_> {
         if bytes.contains(&0) {
             return FileOutcome::Binary;
         }
-        let (text, valid) = match String::from_utf8(bytes) {
-            Ok(s) => (Arc::<str>::from(s), true),
-            Err(e) => (Arc::from(String::from_utf8_lossy(e.as_bytes()).into_owned()), false),
-        };
+        match String::from_utf8(bytes) {
+            Ok(s) => self.lint_decoded(ws, settings, path, lang, Arc::from(s), true),
+            Err(e) => self.lint_decoded(ws, settings, path, lang, Arc::from(invalid_bytes_as_question_marks(e.as_bytes())), false),
+        }
+    }
+
+    /// Lints (and with `--fix` fixes) a file's text; `valid`: the file was valid UTF-8 (else it is never fixed).
+    fn lint_decoded(&self, ws: &mut Workspace, settings: &Settings, path: &Path, lang: Lang, text: Arc<str>, valid: bool) -> FileOutcome {
+        if text.contains('\0') {
+            return FileOutcome::Binary;
+        }
         let findings = match self.run_engine(ws, settings, path, lang, text.clone()) {
             Ok(findings) => findings,
+            Err(e @ EngineError::OutOfTime(_)) => return FileOutcome::TooSlow(format!("{}: {e}", path.display())),
             Err(e) => return FileOutcome::Failed(format!("{}: {e}", path.display())),
         };
         if !valid {
-            // fixing would write the replacement characters back over the original bytes
+            // fixing would write the question marks back over the original bytes
             let fixing = if self.options.fix.apply { "; not fixed" } else { "" };
-            let notice = format!("{}: not valid UTF-8; linted with invalid bytes replaced{fixing}", path.display());
+            let notice = format!("{}: not valid UTF-8; linted with each invalid byte read as `?`{fixing}", path.display());
             return FileOutcome::Linted(findings, vec![notice], None);
         }
         match self.fix(ws, settings, path, lang, text, findings) {
@@ -323,6 +352,17 @@ impl Linter<'_> {
     }
 }
 
+/// The text of a file that is not valid UTF-8, with each byte of an invalid sequence read as `?`: byte offsets, lines
+/// and (nearly always) columns stay those of the file.
+pub fn invalid_bytes_as_question_marks(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+    }
+    out
+}
+
 /// The fixer's view of the linter: re-lint the file's new text with its settings, and parse it.
 struct Host<'a, 'r> {
     linter: &'a Linter<'r>,
@@ -334,7 +374,7 @@ struct Host<'a, 'r> {
 
 impl FixHost for Host<'_, '_> {
     fn lint(&mut self, text: &str) -> Result<Vec<Finding>, String> {
-        self.linter.run_engine(self.ws, self.settings, self.path, self.lang, Arc::from(text))
+        self.linter.run_engine(self.ws, self.settings, self.path, self.lang, Arc::from(text)).map_err(|e| e.to_string())
     }
 
     fn has_syntax_error(&mut self, text: &str) -> bool {

@@ -25,14 +25,11 @@ pub fn write_if_unchanged(path: &Path, old: &str, new: &str) -> Result<(), Strin
     if current != old.as_bytes() {
         return Err("changed since it was read; not written".to_string());
     }
-    // a symbolic link keeps pointing at its file: the new text goes to the file it points to
-    let target = match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path).map_err(|e| crate::walk::describe_io(&e))?,
-        Ok(_) => path.to_path_buf(),
-        Err(e) => return Err(crate::walk::describe_io(&e)),
-    };
-    let path = target.as_path();
-    let meta = std::fs::metadata(path).map_err(|e| crate::walk::describe_io(&e))?;
+    // never write through a symbolic link: its target may be anywhere, outside the tree being linted
+    let meta = std::fs::symlink_metadata(path).map_err(|e| crate::walk::describe_io(&e))?;
+    if meta.file_type().is_symlink() {
+        return Err("is a symbolic link; not written".to_string());
+    }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.ctxlint-{}.tmp", std::process::id()));
@@ -41,7 +38,12 @@ pub fn write_if_unchanged(path: &Path, old: &str, new: &str) -> Result<(), Strin
         file.write_all(new.as_bytes())?;
         file.sync_all()?;
         std::fs::set_permissions(&tmp, meta.permissions())?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, path)?;
+        // the rename itself is durable once the directory is synced (best effort: not every platform can)
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
@@ -88,7 +90,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn a_symbolic_link_is_kept_and_its_file_written() {
+    fn a_symbolic_link_is_never_written_through() {
         let dir = std::env::temp_dir().join(format!("ctxlint-write-link-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("mkdir");
         let file = dir.join("real.py");
@@ -96,9 +98,10 @@ mod tests {
         std::fs::write(&file, "old\n").expect("write");
         let _ = std::fs::remove_file(&link);
         std::os::unix::fs::symlink(&file, &link).expect("symlink");
-        write_if_unchanged(&link, "old\n", "new\n").expect("written");
+        let err = write_if_unchanged(&link, "old\n", "new\n").expect_err("refused");
+        assert!(err.contains("symbolic link"), "{err}");
         assert!(std::fs::symlink_metadata(&link).expect("meta").file_type().is_symlink());
-        assert_eq!(std::fs::read_to_string(&file).expect("read"), "new\n");
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), "old\n");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -205,7 +205,7 @@ fn invalid_utf8_is_linted_but_never_fixed() {
         .args(["--fix", "a.py"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("not valid UTF-8; linted with invalid bytes replaced; not fixed"));
+        .stderr(predicate::str::contains("not valid UTF-8; linted with each invalid byte read as `?`; not fixed"));
     assert_eq!(fs::read(dir.path().join("a.py")).expect("read"), std::mem::take(&mut bytes));
 }
 
