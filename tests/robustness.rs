@@ -298,3 +298,16 @@ fn a_hundred_thousand_empty_files_keep_memory_flat() {
     // measured: 31 MB (release) and 38 MB (debug), against 15 MB for 1,000 files
     assert!(kb < 100 * 1024, "peak RSS {kb} kB for 100,000 empty files");
 }
+
+/// Nothing in the product can reach the network: no HTTP, TLS or async-runtime crate is in the dependency tree
+/// (rules and configuration are data: TOML and tree-sitter queries, never code).
+#[test]
+fn no_network_crate_is_linked() {
+    let lock = fs::read_to_string("Cargo.lock").expect("Cargo.lock");
+    let names: Vec<&str> = lock.lines().filter_map(|l| l.strip_prefix("name = \"")).map(|l| l.trim_end_matches('"')).collect();
+    assert!(names.contains(&"tree-sitter"), "not the lockfile expected");
+    let network = ["reqwest", "hyper", "ureq", "curl", "isahc", "surf", "tokio", "async-std", "native-tls", "rustls", "openssl", "mio"];
+    // the lockfile also holds the test tools, so this is stricter than the product needs
+    let found: Vec<&&str> = network.iter().filter(|n| names.contains(n)).collect();
+    assert!(found.is_empty(), "network crates in Cargo.lock: {found:?}");
+}
