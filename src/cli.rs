@@ -217,8 +217,12 @@ fn load_registry() -> Result<&'static registry::Registry, ExitCode> {
 
 /// Writes to stdout; a closed pipe (`ctxlint . | head`) ends the run quietly.
 fn emit(text: &str) -> Result<(), io::Error> {
+    emit_bytes(text.as_bytes())
+}
+
+fn emit_bytes(bytes: &[u8]) -> Result<(), io::Error> {
     let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes())?;
+    out.write_all(bytes)?;
     out.flush()
 }
 
@@ -375,7 +379,7 @@ fn check(args: CheckArgs) -> ExitCode {
         Err(code) => return code,
     };
     let reads_stdin = paths.iter().any(|p| p.as_os_str() == "-");
-    let mut stdin_text = String::new();
+    let mut stdin_bytes = Vec::new();
     let report = if reads_stdin {
         if paths.len() > 1 {
             eprintln!("error: `-` (standard input) cannot be combined with other paths");
@@ -385,11 +389,11 @@ fn check(args: CheckArgs) -> ExitCode {
             eprintln!("error: reading standard input needs --stdin-filename PATH to choose the language");
             return ExitCode::from(2);
         };
-        if let Err(e) = io::stdin().read_to_string(&mut stdin_text) {
+        if let Err(e) = io::stdin().read_to_end(&mut stdin_bytes) {
             eprintln!("error: cannot read standard input: {e}");
             return ExitCode::from(2);
         }
-        run::lint_stdin(name, stdin_text.clone(), &options)
+        run::lint_stdin_bytes(name, stdin_bytes.clone(), &options)
     } else {
         run::lint_paths(&paths, &options)
     };
@@ -402,7 +406,7 @@ fn check(args: CheckArgs) -> ExitCode {
         return print_diff(&report);
     }
     if args.fix && reads_stdin {
-        return print_fixed_stdin(&report, &stdin_text, use_color_stderr() && args.color != ColorChoice::Never);
+        return print_fixed_stdin(&report, &stdin_bytes, use_color_stderr() && args.color != ColorChoice::Never);
     }
     if args.fix {
         crate::write::write_fixes(&mut report);
@@ -495,14 +499,15 @@ fn print_diff(report: &Report) -> ExitCode {
 }
 
 /// `--fix` on standard input: the fixed text on stdout (like ruff, for editors), the findings left on stderr.
-fn print_fixed_stdin(report: &Report, original: &str, color: bool) -> ExitCode {
+fn print_fixed_stdin(report: &Report, original: &[u8], color: bool) -> ExitCode {
     for notice in &report.notices {
         eprintln!("notice: {notice}");
     }
     for error in &report.errors {
         eprintln!("error: {error}");
     }
-    let text = report.fixed.first().map_or(original, |f| f.text.as_str());
+    // the input comes back byte for byte when nothing was fixed (also when it is not UTF-8)
+    let text = report.fixed.first().map_or(original, |f| f.text.as_bytes());
     eprint!("{}", human::render(report, Style { color, width: terminal_width() }, false));
     let code = if !report.errors.is_empty() {
         2
@@ -511,7 +516,7 @@ fn print_fixed_stdin(report: &Report, original: &str, color: bool) -> ExitCode {
     } else {
         0
     };
-    finish(emit(text), code)
+    finish(emit_bytes(text), code)
 }
 
 fn terminal_width() -> usize {

@@ -206,10 +206,23 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
 
 /// Lints standard input as if it were the file at `path`: its language, package.json and config come from that path.
 pub fn lint_stdin(path: &Path, text: String, options: &RunOptions) -> Result<Report, RunError> {
+    lint_stdin_decoded(path, text, true, options)
+}
+
+/// [`lint_stdin`] for raw bytes: text that is not valid UTF-8 is linted like such a file (each invalid byte read as
+/// `?`, a notice, never fixed).
+pub fn lint_stdin_bytes(path: &Path, bytes: Vec<u8>, options: &RunOptions) -> Result<Report, RunError> {
+    match String::from_utf8(bytes) {
+        Ok(text) => lint_stdin_decoded(path, text, true, options),
+        Err(e) => lint_stdin_decoded(path, invalid_bytes_as_question_marks(e.as_bytes()), false, options),
+    }
+}
+
+fn lint_stdin_decoded(path: &Path, text: String, valid: bool, options: &RunOptions) -> Result<Report, RunError> {
     let start = Instant::now();
     let mut report = Report { fix: options.fix, ..Report::default() };
     let configs = options.config_resolver()?;
-    match lint_with(&configs, path, &text, options) {
+    match lint_with(&configs, path, &text, valid, options) {
         Ok(outcome) => report.add(outcome),
         Err(LintTextError::Run(e)) => return Err(e),
         Err(LintTextError::File(e)) => report.errors.push(e),
@@ -227,20 +240,20 @@ enum LintTextError {
 /// The findings of one text, and with `--fix` the notices and the fixed file.
 type Linted = (Vec<Finding>, Vec<String>, Option<FixedFile>);
 
-fn lint_with(configs: &ConfigResolver, path: &Path, text: &str, options: &RunOptions) -> Result<FileOutcome, LintTextError> {
+fn lint_with(configs: &ConfigResolver, path: &Path, text: &str, valid: bool, options: &RunOptions) -> Result<FileOutcome, LintTextError> {
     let registry = registry::builtin().map_err(|e| LintTextError::Run(RunError::Rules(e)))?;
     let lang = Lang::from_path(path).ok_or_else(|| LintTextError::File(format!("{}: not a file ctxlint reads", path.display())))?;
     let settings = configs.settings_for(path).map_err(|e| LintTextError::Run(RunError::Config(e)))?;
     let resolver = JsModelResolver::new(JsModelChoice::Auto);
     let linter = Linter { registry, options, resolver: &resolver };
-    Ok(linter.lint_decoded(&mut Workspace::default(), &settings, path, lang, Arc::from(text), true))
+    Ok(linter.lint_decoded(&mut Workspace::default(), &settings, path, lang, Arc::from(text), valid))
 }
 
 /// Lints one in-memory text as if it were the file at `path` (whose extension picks the language). A text with NUL
 /// bytes is binary: no findings.
 pub fn lint_text(path: &Path, text: &str, options: &RunOptions) -> Result<Vec<Finding>, String> {
     let configs = options.config_resolver().map_err(|e| e.to_string())?;
-    match lint_with(&configs, path, text, options) {
+    match lint_with(&configs, path, text, true, options) {
         Ok(FileOutcome::Linted(mut findings, _, _)) => {
             sort(&mut findings);
             Ok(findings)

@@ -311,3 +311,18 @@ fn no_network_crate_is_linked() {
     let found: Vec<&&str> = network.iter().filter(|n| names.contains(n)).collect();
     assert!(found.is_empty(), "network crates in Cargo.lock: {found:?}");
 }
+
+/// Standard input that is not UTF-8 is linted like such a file, and `--fix` gives it back byte for byte.
+#[test]
+fn invalid_utf8_on_standard_input() {
+    let dir = TempDir::new().expect("tmp");
+    let src = b"import asyncio\n# caf\xe9\n\nasync def handle():\n    asyncio.create_task(work())\n";
+    let out = ctxlint(dir.path()).args(["--stdin-filename", "a.py", "-"]).write_stdin(&src[..]).output().expect("runs");
+    assert_no_panic(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("a.py:5:5"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a.py: not valid UTF-8"));
+    let fixed = ctxlint(dir.path()).args(["--fix", "--stdin-filename", "a.py", "-"]).write_stdin(&src[..]).output().expect("runs");
+    assert_no_panic(&fixed);
+    assert_eq!(fixed.stdout, src.to_vec());
+}
