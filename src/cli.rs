@@ -439,13 +439,7 @@ fn check(args: CheckArgs) -> ExitCode {
     for error in &report.errors {
         eprintln!("{}: {error}", if color { "\x1b[31merror\x1b[0m" } else { "error" });
     }
-    let code = if !report.errors.is_empty() {
-        2
-    } else if report.unsuppressed().next().is_some() {
-        1
-    } else {
-        0
-    };
+    let code = exit_code(&report);
     let render = |format: Format, color: bool| match format {
         Format::Json => json::render(&report),
         Format::Sarif => sarif::render(&report, registry, &sarif::cwd_uri()),
@@ -509,14 +503,19 @@ fn print_fixed_stdin(report: &Report, original: &[u8], color: bool) -> ExitCode 
     // the input comes back byte for byte when nothing was fixed (also when it is not UTF-8)
     let text = report.fixed.first().map_or(original, |f| f.text.as_bytes());
     eprint!("{}", human::render(report, Style { color, width: terminal_width() }, false));
-    let code = if !report.errors.is_empty() {
+    let code = exit_code(report);
+    finish(emit_bytes(text), code)
+}
+
+/// 2 when the run is incomplete (missing paths, unreadable files), else 1 when findings count, else 0.
+fn exit_code(report: &Report) -> u8 {
+    if !report.errors.is_empty() {
         2
     } else if report.unsuppressed().next().is_some() {
         1
     } else {
         0
-    };
-    finish(emit_bytes(text), code)
+    }
 }
 
 fn terminal_width() -> usize {
