@@ -83,12 +83,17 @@ pub struct SettingsArgs {
     /// Report suppression comments that give no reason after `]:` (rule `suppression-without-reason`).
     #[arg(long)]
     pub require_reason: bool,
+    /// Skip walked files larger than this (generated bundles); files named on the command line are always linted.
+    /// Bytes, or with a unit: `2MB`, `512KiB`; `0` for no limit. Overrides `max-file-size` [default: 1MiB].
+    #[arg(long, value_name = "SIZE", value_parser = crate::size::parse)]
+    pub max_file_size: Option<crate::size::SizeLimit>,
 }
 
 impl SettingsArgs {
     fn run_options(&self) -> RunOptions {
         RunOptions {
             js_model: self.js_context_manager,
+            max_file_size: self.max_file_size,
             engine: EngineOptions { require_reason: self.require_reason, ..EngineOptions::default() },
             discovery: match (&self.config, self.isolated) {
                 (Some(path), _) => Discovery::Fixed(path.clone()),
@@ -344,13 +349,14 @@ fn show_settings(path: &Path, args: &SettingsArgs) -> ExitCode {
     let mut severity: Vec<String> = settings.severity.iter().map(|(k, v)| format!("{k} = {}", v.as_str())).collect();
     severity.sort();
     let text = format!(
-        "settings for {}\nfrom: {}\nrules ({}): {}\nseverity overrides: {}\nrequire-reason: {}\nexclude: {}\nper-file-ignores: {}\njs context-manager: {}\n",
+        "settings for {}\nfrom: {}\nrules ({}): {}\nseverity overrides: {}\nrequire-reason: {}\nmax-file-size: {}\nexclude: {}\nper-file-ignores: {}\njs context-manager: {}\n",
         crate::output::display_path(path),
         settings.origin.as_ref().map_or_else(|| "defaults (no configuration file found)".to_string(), |p| crate::output::display_path(p)),
         rules.len(),
         rules.join(", "),
         if severity.is_empty() { "none".to_string() } else { severity.join(", ") },
         settings.require_reason,
+        settings.max_file_size,
         if settings.exclude_globs.is_empty() { "none".to_string() } else { settings.exclude_globs.join(", ") },
         if settings.per_file_ignore_globs.is_empty() {
             "none".to_string()

@@ -14,6 +14,7 @@ use toml::Spanned;
 use crate::finding::Severity;
 use crate::jsmodel::JsModelChoice;
 use crate::registry::Registry;
+use crate::size::SizeLimit;
 
 pub const FILE_NAMES: &[&str] = &["ctxlint.toml", ".ctxlint.toml", "pyproject.toml"];
 
@@ -43,8 +44,19 @@ pub struct RawConfig {
     /// Report suppression comments without a reason.
     #[serde(default)]
     pub require_reason: Option<bool>,
+    /// Walked files larger than this are not linted (`1MB`, `512KiB`, bytes; 0: no limit).
+    #[serde(default)]
+    pub max_file_size: Option<Spanned<RawSize>>,
     #[serde(default)]
     pub js: JsSection,
+}
+
+/// A size as written in a config file: a number of bytes or a text with a unit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawSize {
+    Bytes(u64),
+    Text(String),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -109,6 +121,8 @@ pub struct Settings {
     pub severity: HashMap<String, Severity>,
     pub require_reason: bool,
     pub js_model: JsModelChoice,
+    /// Walked files larger than this are skipped.
+    pub max_file_size: SizeLimit,
     exclude: GlobSet,
     per_file_ignores: Vec<(GlobSet, HashSet<String>)>,
     /// The exclude globs as written, for `ctxlint config`.
@@ -145,6 +159,8 @@ pub struct CliOverrides {
     pub exclude: Option<Vec<String>>,
     pub require_reason: bool,
     pub js_model: JsModelChoice,
+    /// `--max-file-size`.
+    pub max_file_size: Option<SizeLimit>,
 }
 
 /// Rule ids a selector names: an id, or a language prefix (`py/`).
@@ -319,6 +335,21 @@ fn resolve(loaded: Option<&Loaded>, base: &Path, registry: &Registry, cli: &CliO
         (JsModelChoice::Auto, Some(m)) => *m.get_ref(),
         (choice, _) => choice,
     };
+    let max_file_size = match (cli.max_file_size, &raw.max_file_size) {
+        (Some(limit), _) => limit,
+        (None, Some(written)) => {
+            let parsed = match written.get_ref() {
+                RawSize::Bytes(b) => Ok(SizeLimit(Some(*b).filter(|b| *b > 0))),
+                RawSize::Text(t) => crate::size::parse(t),
+            };
+            parsed.map_err(|message| {
+                let (path, text, offset) =
+                    loaded.map_or((PathBuf::new(), String::new(), 0), |l| (l.path.clone(), l.text.clone(), l.offset));
+                ConfigError { path, source: text, span: Some(shift(written.span(), offset)), message }
+            })?
+        }
+        (None, None) => SizeLimit::default(),
+    };
     Ok(Settings {
         origin: loaded.map(|l| l.path.clone()),
         base: base.to_path_buf(),
@@ -326,6 +357,7 @@ fn resolve(loaded: Option<&Loaded>, base: &Path, registry: &Registry, cli: &CliO
         severity,
         require_reason: cli.require_reason || raw.require_reason.unwrap_or(false),
         js_model,
+        max_file_size,
         exclude,
         per_file_ignores,
         exclude_globs,

@@ -85,7 +85,7 @@ pub fn parse_budget(len: usize) -> Duration {
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct EngineOptions {
-    /// Skip rules (and the query pass) when a file has none of a rule's literal tokens.
+    /// Skip rules, and files no rule could match (not even parsed), when a file lacks a rule's trigger words.
     pub prefilter: bool,
     /// Rule ids to run; `None` runs the rules that are on by default.
     pub enabled: Option<HashSet<String>>,
@@ -134,6 +134,9 @@ impl std::fmt::Display for EngineError {
 }
 
 /// Lints `source` as a file of `lang` at `path`.
+///
+/// The file is parsed only when some enabled rule could match it ([`crate::prefilter`]) or it holds a suppression
+/// comment; with `options.prefilter` off every file is parsed and every rule runs, with the same findings.
 pub fn lint_source(
     registry: &Registry,
     ws: &mut Workspace,
@@ -143,28 +146,41 @@ pub fn lint_source(
     source: Arc<str>,
     js_project: JsProject,
 ) -> Result<Vec<Finding>, EngineError> {
-    let tree = ws.parse(lang, &source)?;
     let Some(matcher) = registry.matcher(lang) else { return Ok(Vec::new()) };
-    let cx = FileCx::new(&source, &tree, lang, js_project);
     let enabled = |rule: &Rule| options.is_enabled(rule);
+    let mut scan = matcher.prefilter.scan(&source);
+    let may_match: Vec<bool> = registry
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let model_ok =
+                r.spec.js_models.is_empty() || lang.family() != crate::lang::Family::Js || r.spec.js_models.contains(&js_project.model);
+            r.langs.contains(&lang) && enabled(r) && model_ok && matcher.prefilter.may_match(i, &mut scan)
+        })
+        .collect();
+    // a rule that reads code could match: parse-error (a file rule) only speaks for such files, whatever the mode
+    let reads_code = matcher.query_rules.iter().any(|&r| may_match[r]);
+    let has_directive = source.contains(crate::suppress::LINE_DIRECTIVE);
+    if options.prefilter && !reads_code && !has_directive {
+        return Ok(Vec::new());
+    }
+    let active: Vec<bool> =
+        registry.rules.iter().enumerate().map(|(i, r)| if options.prefilter { may_match[i] } else { enabled(r) }).collect();
+
+    let tree = ws.parse(lang, &source)?;
+    let cx = FileCx::new(&source, &tree, lang, js_project);
     let mut out = Out { cx: &cx, path, source: &source, findings: Vec::new(), seen: HashSet::new() };
 
     for &rule_index in &matcher.file_rules {
         let rule = &registry.rules[rule_index];
-        if let (true, CheckFn::File(run)) = (enabled(rule), &rule.check.run) {
+        if let (true, true, CheckFn::File(run)) = (enabled(rule), reads_code, &rule.check.run) {
             for hit in run(&cx) {
                 out.push(rule, hit, &Captures { items: Vec::new() });
             }
         }
     }
 
-    let active: Vec<bool> = registry
-        .rules
-        .iter()
-        .map(|r| {
-            enabled(r) && (!options.prefilter || r.spec.tokens.is_empty() || r.spec.tokens.iter().any(|t| source.contains(t.as_str())))
-        })
-        .collect();
     if let Some(query) = &matcher.query {
         if matcher.query_rules.iter().any(|&r| active[r]) {
             let names = query.capture_names();

@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use serde::Deserialize;
 
 /// How the active context travels across async boundaries in the running program.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum JsModel {
     /// Node's AsyncLocalStorage (NodeSDK, sdk-trace-node, context-async-hooks): timers and promises keep it.
     #[value(name = "async-local-storage")]

@@ -12,6 +12,7 @@ use crate::fixer::{self, FixHost, Policy};
 use crate::jsmodel::{JsModelChoice, JsModelResolver};
 use crate::lang::Lang;
 use crate::registry::{self, LoadError, Registry};
+use crate::size::SizeLimit;
 use crate::walk;
 
 /// Options of one run.
@@ -32,6 +33,8 @@ pub struct RunOptions {
     pub exclude: Option<Vec<String>>,
     /// `--fix` / `--diff` / `--unsafe-fixes`.
     pub fix: FixOptions,
+    /// `--max-file-size` (overrides the config files).
+    pub max_file_size: Option<SizeLimit>,
 }
 
 /// Whether a run fixes what it finds, and which fixes count.
@@ -62,6 +65,7 @@ impl RunOptions {
             exclude: self.exclude.clone(),
             require_reason: self.engine.require_reason,
             js_model: self.js_model,
+            max_file_size: self.max_file_size,
         }
     }
 
@@ -103,6 +107,8 @@ pub struct Report {
     pub files_skipped: usize,
     /// Of those, files whose parse ran out of its time budget (each has a notice).
     pub files_too_slow: usize,
+    /// Of those, walked files over the size limit (each has a notice).
+    pub files_too_large: usize,
     /// Problems that make the run incomplete (missing paths, unreadable files): exit code 2.
     pub errors: Vec<String>,
     /// Things the user should know that do not fail the run.
@@ -144,6 +150,8 @@ enum FileOutcome {
     Binary,
     /// The parse ran out of its time budget: skipped with this notice, counted.
     TooSlow(String),
+    /// A walked file over the size limit: skipped with this notice, counted.
+    TooLarge(String),
     Failed(String),
 }
 
@@ -160,6 +168,11 @@ impl Report {
             FileOutcome::TooSlow(notice) => {
                 self.files_skipped += 1;
                 self.files_too_slow += 1;
+                self.notices.push(notice);
+            }
+            FileOutcome::TooLarge(notice) => {
+                self.files_skipped += 1;
+                self.files_too_large += 1;
                 self.notices.push(notice);
             }
             FileOutcome::Failed(e) => self.errors.push(e),
@@ -180,13 +193,14 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
         if !walked.explicit.contains(&path) && settings.excludes(&config::absolute(&path)) {
             continue;
         }
-        jobs.push((path, lang, settings));
+        let limit = if walked.explicit.contains(&path) { SizeLimit(None) } else { settings.max_file_size };
+        jobs.push((path, lang, settings, limit));
     }
     let resolver = JsModelResolver::new(JsModelChoice::Auto);
     let linter = Linter { registry, options, resolver: &resolver };
     let lint_all = || {
         jobs.par_iter()
-            .map_init(Workspace::default, |ws, (path, lang, settings)| linter.lint_file(ws, settings, path, *lang))
+            .map_init(Workspace::default, |ws, (path, lang, settings, limit)| linter.lint_file(ws, settings, path, *lang, *limit))
             .collect::<Vec<_>>()
     };
     let outcomes = match rayon::ThreadPoolBuilder::new().num_threads(options.threads).build() {
@@ -259,7 +273,7 @@ pub fn lint_text(path: &Path, text: &str, options: &RunOptions) -> Result<Vec<Fi
             Ok(findings)
         }
         Ok(FileOutcome::Binary) => Ok(Vec::new()),
-        Ok(FileOutcome::TooSlow(e) | FileOutcome::Failed(e)) => Err(e),
+        Ok(FileOutcome::TooSlow(e) | FileOutcome::TooLarge(e) | FileOutcome::Failed(e)) => Err(e),
         Err(LintTextError::Run(e)) => Err(e.to_string()),
         Err(LintTextError::File(e)) => Err(e),
     }
@@ -302,8 +316,17 @@ impl Linter<'_> {
         Ok(findings)
     }
 
-    /// Reads and lints one file.
-    fn lint_file(&self, ws: &mut Workspace, settings: &Settings, path: &Path, lang: Lang) -> FileOutcome {
+    /// Reads and lints one file, unless it is larger than `limit`.
+    fn lint_file(&self, ws: &mut Workspace, settings: &Settings, path: &Path, lang: Lang, limit: SizeLimit) -> FileOutcome {
+        if let Ok(meta) = std::fs::metadata(path) {
+            if limit.exceeded_by(meta.len()) {
+                return FileOutcome::TooLarge(format!(
+                    "{}: not linted: {} is over the {limit} limit for walked files (name it on the command line, or raise `--max-file-size` / `max-file-size`)",
+                    path.display(),
+                    crate::size::human(meta.len())
+                ));
+            }
+        }
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => return FileOutcome::Failed(format!("{}: {}", path.display(), walk::describe_io(&e))),

@@ -154,10 +154,13 @@ pub fn summary(report: &Report, with_time: bool) -> String {
     let shown = report.unsuppressed().count();
     let files = plural(report.files_checked, "file");
     let time = if with_time { format!(" in {:.2}s", report.duration.as_secs_f64()) } else { String::new() };
-    let binary = report.files_skipped - report.files_too_slow;
+    let binary = report.files_skipped - report.files_too_slow - report.files_too_large;
     let mut skipped = if binary > 0 { format!(", {binary} skipped (binary)") } else { String::new() };
     if report.files_too_slow > 0 {
         skipped.push_str(&format!(", {} skipped (too slow to parse)", report.files_too_slow));
+    }
+    if report.files_too_large > 0 {
+        skipped.push_str(&format!(", {} skipped (over --max-file-size)", report.files_too_large));
     }
     if report.suppressed_count() > 0 {
         skipped.push_str(&format!(", {} suppressed", report.suppressed_count()));

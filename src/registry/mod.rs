@@ -7,6 +7,7 @@ use tree_sitter::Query;
 
 use crate::checks::{self, CheckDef, CheckFn};
 use crate::lang::Lang;
+use crate::prefilter::{self, Prefilter};
 
 pub mod spec;
 
@@ -15,6 +16,9 @@ pub use spec::RuleSpec;
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
+
+/// The named groups of trigger words that rules' `requires` refer to as `@name`.
+const TOKEN_GROUPS: &str = "rules/token-groups.toml";
 
 /// A rule ready to run.
 pub struct Rule {
@@ -35,6 +39,8 @@ pub struct LangMatcher {
     pub file_rules: Vec<usize>,
     /// Rules of this language that have a query.
     pub query_rules: Vec<usize>,
+    /// The rules' trigger words, to skip what cannot match before parsing.
+    pub prefilter: Prefilter,
 }
 
 pub struct Registry {
@@ -79,7 +85,12 @@ impl Registry {
         let mut rules = Vec::new();
         let mut per_lang: BTreeMap<Lang, Vec<(usize, String, &str)>> = BTreeMap::new();
 
-        for (path, contents) in files.iter().filter(|(p, _)| p.starts_with("rules/")) {
+        let groups_file = files.iter().find(|(p, _)| *p == TOKEN_GROUPS);
+        let token_groups: HashMap<String, Vec<String>> = match groups_file {
+            Some((path, contents)) => toml::from_str(contents).map_err(|e| err(path, None, e.message().to_string()))?,
+            None => HashMap::new(),
+        };
+        for (path, contents) in files.iter().filter(|(p, _)| p.starts_with("rules/") && *p != TOKEN_GROUPS) {
             let spec: RuleSpec = toml::from_str(contents).map_err(|e| {
                 let line = e.span().map(|s| contents[..s.start.min(contents.len())].matches('\n').count() + 1);
                 err(path, line, e.message().to_string())
@@ -150,7 +161,19 @@ impl Registry {
                 .filter(|(_, r)| r.langs.contains(&lang) && matches!(r.check.run, CheckFn::File(_)))
                 .map(|(i, _)| i)
                 .collect();
-            matchers.insert(lang, LangMatcher { query, pattern_rule, file_rules, query_rules });
+            let mut triggers = prefilter::Builder::with_groups(token_groups.clone());
+            for (index, rule) in rules.iter().enumerate().filter(|(_, r)| r.langs.contains(&lang)) {
+                let groups: Vec<Vec<String>> = (!rule.spec.tokens.is_empty())
+                    .then(|| rule.spec.tokens.clone())
+                    .into_iter()
+                    .chain(rule.spec.requires.iter().cloned())
+                    .collect();
+                if !groups.is_empty() {
+                    triggers.rule(index, &groups).map_err(|e| err(&rule.file, None, e.to_string()))?;
+                }
+            }
+            let prefilter = triggers.build().map_err(|e| err("rules", None, e.to_string()))?;
+            matchers.insert(lang, LangMatcher { query, pattern_rule, file_rules, query_rules, prefilter });
         }
         Ok(Registry { rules, matchers })
     }

@@ -27,9 +27,16 @@ pub struct RuleSpec {
     /// Whether the rule runs when no selection names it (`false` for opt-in rules).
     #[serde(default = "default_true")]
     pub default_enabled: bool,
-    /// Literal tokens of which at least one must be in a file for the rule to possibly match (prefilter).
+    /// Trigger words of which at least one must be in a file for the rule to possibly match (see `crate::prefilter`
+    /// for the item syntax: `word`, `word & other`, `/regex/`).
     #[serde(default)]
     pub tokens: Vec<String>,
+    /// More groups of trigger words: the file must also hold one item of each.
+    #[serde(default)]
+    pub requires: Vec<Vec<String>>,
+    /// The JavaScript context-manager models under which the rule can fire (empty: all of them).
+    #[serde(default)]
+    pub js_models: Vec<crate::jsmodel::JsModel>,
     /// Texts of the secondary labels: `@label.<name>` captures and labels the check adds.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
