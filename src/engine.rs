@@ -15,7 +15,7 @@ use crate::finding::{Finding, Label};
 use crate::fix::Fix;
 use crate::jsmodel::JsProject;
 use crate::lang::Lang;
-use crate::registry::{Registry, Rule};
+use crate::registry::{CompiledQuery, Registry, Rule};
 
 /// Reusable per-thread parsing state.
 pub struct Workspace {
@@ -148,6 +148,9 @@ pub fn lint_source(
 ) -> Result<Vec<Finding>, EngineError> {
     let Some(matcher) = registry.matcher(lang) else { return Ok(Vec::new()) };
     let enabled = |rule: &Rule| options.is_enabled(rule);
+    if options.prefilter && !registry.rules.iter().any(|r| r.langs.contains(&lang) && enabled(r)) {
+        return Ok(Vec::new());
+    }
     let mut scan = matcher.prefilter.scan(&source);
     let may_match: Vec<bool> = registry
         .rules
@@ -181,12 +184,13 @@ pub fn lint_source(
         }
     }
 
-    if let Some(query) = &matcher.query {
+    let compiled = matcher.query(&registry.rules).map_err(|e| EngineError::Grammar(lang, e.to_string()))?;
+    if let Some(CompiledQuery { query, pattern_rule }) = compiled {
         if matcher.query_rules.iter().any(|&r| active[r]) {
             let names = query.capture_names();
             let mut matches = ws.cursor.matches(query, tree.root_node(), source.as_bytes());
             while let Some(m) = matches.next() {
-                let rule_index = matcher.pattern_rule[m.pattern_index];
+                let rule_index = pattern_rule[m.pattern_index];
                 if !active[rule_index] {
                     continue;
                 }

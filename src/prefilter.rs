@@ -9,14 +9,20 @@
 //! nothing (`--no-prefilter` and the benchmark check this).
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 use regex::Regex;
+
+/// Words this short are frequent in code (`get`, `then`, `async`): the automaton would stop on every one of them,
+/// so they are looked for on demand (after the rule's other groups matched) with a SIMD substring search.
+const SHORT_WORD: usize = 5;
 
 /// One item of a group.
 #[derive(Debug, Clone)]
 enum Item {
     /// Indexes into [`Prefilter::words`]: all must be present.
     Words(Vec<usize>),
+    /// Indexes into [`Prefilter::short`]: all must be present.
+    Short(Vec<usize>),
     /// Index into [`Prefilter::patterns`].
     Pattern(usize),
 }
@@ -36,6 +42,10 @@ impl std::fmt::Display for TriggerError {
 pub struct Prefilter {
     words: Vec<String>,
     automaton: Option<AhoCorasick>,
+    /// Per word, the other words it contains (found whenever it is).
+    inside: Vec<Vec<usize>>,
+    /// Short words, searched on demand.
+    short: Vec<memchr::memmem::Finder<'static>>,
     patterns: Vec<Regex>,
     /// Per rule index: its groups (all must be satisfied); a rule with no groups may always match.
     rules: HashMap<usize, Vec<Vec<Item>>>,
@@ -44,6 +54,8 @@ pub struct Prefilter {
 /// What a scan of one file found.
 pub struct Scan<'s> {
     present: Vec<bool>,
+    /// Short words, searched on first use.
+    short: Vec<Option<bool>>,
     source: &'s str,
     /// Pattern results, computed on first use.
     patterns: Vec<Option<bool>>,
@@ -56,6 +68,8 @@ pub struct Builder {
     named: HashMap<String, Vec<String>>,
     words: Vec<String>,
     index: HashMap<String, usize>,
+    short: Vec<String>,
+    short_index: HashMap<String, usize>,
     patterns: Vec<Regex>,
     rules: HashMap<usize, Vec<Vec<Item>>>,
 }
@@ -87,6 +101,8 @@ impl Builder {
             }
             compiled.push(items);
         }
+        // groups that need no on-demand search first: they are settled by the one scan
+        compiled.sort_by_key(|group: &Vec<Item>| group.iter().any(|i| !matches!(i, Item::Words(_))));
         self.rules.insert(rule, compiled);
         Ok(())
     }
@@ -97,53 +113,58 @@ impl Builder {
             self.patterns.push(re);
             return Ok(Item::Pattern(self.patterns.len() - 1));
         }
-        let mut words = Vec::new();
-        for word in item.split(" & ") {
-            if word.trim().is_empty() || word.trim() != word {
-                return Err(TriggerError(format!("token `{item}`: a word is empty or has spaces around it")));
-            }
-            let next = self.words.len();
-            let at = *self.index.entry(word.to_string()).or_insert(next);
-            if at == next {
-                self.words.push(word.to_string());
-            }
-            words.push(at);
+        let parts: Vec<&str> = item.split(" & ").collect();
+        if parts.iter().any(|w| w.trim().is_empty() || w.trim() != *w) {
+            return Err(TriggerError(format!("token `{item}`: a word is empty or has spaces around it")));
         }
-        Ok(Item::Words(words))
+        if parts.iter().any(|w| w.len() <= SHORT_WORD) {
+            let indexes = parts.iter().map(|w| intern(&mut self.short, &mut self.short_index, w)).collect();
+            return Ok(Item::Short(indexes));
+        }
+        Ok(Item::Words(parts.iter().map(|w| intern(&mut self.words, &mut self.index, w)).collect()))
     }
 
     pub fn build(self) -> Result<Prefilter, TriggerError> {
+        let short = self.short.iter().map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned()).collect();
         let automaton = if self.words.is_empty() {
             None
         } else {
             let ac = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
+                .match_kind(MatchKind::LeftmostLongest)
                 .build(&self.words)
                 .map_err(|e| TriggerError(format!("token automaton: {e}")))?;
             Some(ac)
         };
-        Ok(Prefilter { words: self.words, automaton, patterns: self.patterns, rules: self.rules })
+        let inside = self
+            .words
+            .iter()
+            .map(|outer| self.words.iter().enumerate().filter(|(_, w)| *w != outer && outer.contains(w.as_str())).map(|(i, _)| i).collect())
+            .collect();
+        Ok(Prefilter { words: self.words, automaton, inside, short, patterns: self.patterns, rules: self.rules })
     }
 }
 
 impl Prefilter {
-    /// Finds which trigger words `source` contains, in one pass.
+    /// Finds which trigger words `source` contains, in one pass: at each position the longest word that starts there
+    /// is found (a fast leftmost-longest search), the words inside it are implied, and the search goes on from the
+    /// next position, so that overlapping words are found too.
     pub fn scan<'s>(&self, source: &'s str) -> Scan<'s> {
         let mut present = vec![false; self.words.len()];
         if let Some(ac) = &self.automaton {
             let mut missing = present.len();
-            for m in ac.find_overlapping_iter(source) {
-                let seen = &mut present[m.pattern().as_usize()];
-                if !*seen {
-                    *seen = true;
-                    missing -= 1;
-                    if missing == 0 {
-                        break;
+            let mut at = 0;
+            while missing > 0 {
+                let Some(m) = ac.find(Input::new(source).span(at..source.len())) else { break };
+                for &w in std::iter::once(&m.pattern().as_usize()).chain(&self.inside[m.pattern().as_usize()]) {
+                    if !present[w] {
+                        present[w] = true;
+                        missing -= 1;
                     }
                 }
+                at = m.start() + 1;
             }
         }
-        Scan { present, source, patterns: vec![None; self.patterns.len()] }
+        Scan { present, short: vec![None; self.short.len()], source, patterns: vec![None; self.patterns.len()] }
     }
 
     /// Could rule `rule` match a file with this scan? A rule without triggers always could.
@@ -155,14 +176,28 @@ impl Prefilter {
     fn item_matches(&self, item: &Item, scan: &mut Scan<'_>) -> bool {
         match item {
             Item::Words(words) => words.iter().all(|w| scan.present[*w]),
+            Item::Short(words) => words.iter().all(|w| {
+                let source = scan.source.as_bytes();
+                *scan.short[*w].get_or_insert_with(|| self.short[*w].find(source).is_some())
+            }),
             Item::Pattern(p) => *scan.patterns[*p].get_or_insert_with(|| self.patterns[*p].is_match(scan.source)),
         }
     }
 
     /// The number of distinct trigger words (for tests and diagnostics).
     pub fn word_count(&self) -> usize {
-        self.words.len()
+        self.words.len() + self.short.len()
     }
+}
+
+/// The index of `word` in `list`, added if new.
+fn intern(list: &mut Vec<String>, index: &mut HashMap<String, usize>, word: &str) -> usize {
+    let next = list.len();
+    let at = *index.entry(word.to_string()).or_insert(next);
+    if at == next {
+        list.push(word.to_string());
+    }
+    at
 }
 
 #[cfg(test)]
@@ -191,10 +226,23 @@ mod tests {
 
     #[test]
     fn words_shared_by_rules_and_overlapping_words_are_all_found() {
-        let p = build(&[&[&["startActiveSpan"]], &[&["Span"]], &[&["ActiveSpan & tracer"]]]);
+        let p = build(&[&[&["startActiveSpan"]], &[&["Span"]], &[&["ActiveSpan & tracer"]], &[&["tracer & get"]]]);
         let mut scan = p.scan("tracer.startActiveSpan");
         assert!(p.may_match(0, &mut scan) && p.may_match(1, &mut scan) && p.may_match(2, &mut scan));
-        assert_eq!(p.word_count(), 4);
+        assert!(!p.may_match(3, &mut scan), "`get` is not in the file");
+        assert!(p.may_match(3, &mut p.scan("tracer.get()")));
+        // `tracer` is short: it is searched on demand, once per file, as part of `tracer & get`
+        assert_eq!(p.word_count(), 6);
+    }
+
+    #[test]
+    fn overlapping_and_nested_words_are_all_found() {
+        let p = build(&[&[&["ThreadPoolExecutor"]], &[&["Thread"]], &[&["PoolExecutorService"]], &[&["executor"]]]);
+        let mut scan = p.scan("x = ThreadPoolExecutorService()");
+        assert!(p.may_match(0, &mut scan), "the longest word at a position");
+        assert!(p.may_match(1, &mut scan), "a word inside it");
+        assert!(p.may_match(2, &mut scan), "a word that overlaps it");
+        assert!(!p.may_match(3, &mut scan), "case matters");
     }
 
     #[test]

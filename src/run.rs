@@ -1,6 +1,7 @@
 //! Runs a whole lint: walk, read, lint in parallel with one parser set per thread, and gather a sorted report.
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -180,38 +181,68 @@ impl Report {
     }
 }
 
-/// Lints files and directories.
+/// Lints files and directories: files named on the command line in parallel, then the directories, linting each file
+/// on the walker thread that finds it.
 pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, RunError> {
     let start = Instant::now();
     let registry = registry::builtin().map_err(RunError::Rules)?;
     let configs = options.config_resolver()?;
-    let mut walked = walk::collect(paths);
-    // settings per file (config errors stop the run); walked files a config excludes are dropped
-    let mut jobs = Vec::with_capacity(walked.files.len());
-    for (path, lang) in std::mem::take(&mut walked.files) {
-        let settings = configs.settings_for(&path).map_err(RunError::Config)?;
-        if !walked.explicit.contains(&path) && settings.excludes(&config::absolute(&path)) {
-            continue;
-        }
-        let limit = if walked.explicit.contains(&path) { SizeLimit(None) } else { settings.max_file_size };
-        jobs.push((path, lang, settings, limit));
-    }
+    let (walked, dirs) = walk::explicit(paths);
     let resolver = JsModelResolver::new(JsModelChoice::Auto);
     let linter = Linter { registry, options, resolver: &resolver };
-    let lint_all = || {
-        jobs.par_iter()
-            .map_init(Workspace::default, |ws, (path, lang, settings, limit)| linter.lint_file(ws, settings, path, *lang, *limit))
-            .collect::<Vec<_>>()
+    // the first configuration error (by path) stops the run
+    let config_error: Mutex<Option<(PathBuf, ConfigError)>> = Mutex::new(None);
+    let lint = |ws: &mut Workspace, path: &Path, lang: Lang, explicit: bool| -> Option<FileOutcome> {
+        let settings = match configs.settings_for(path) {
+            Ok(s) => s,
+            Err(e) => {
+                let mut first = config_error.lock().unwrap_or_else(|e| e.into_inner());
+                if first.as_ref().is_none_or(|(p, _)| path < p.as_path()) {
+                    *first = Some((path.to_path_buf(), e));
+                }
+                return None;
+            }
+        };
+        if !explicit && settings.excludes(&config::absolute(path)) {
+            return None;
+        }
+        let limit = if explicit { SizeLimit(None) } else { settings.max_file_size };
+        Some(linter.lint_file(ws, &settings, path, lang, limit))
     };
-    let outcomes = match rayon::ThreadPoolBuilder::new().num_threads(options.threads).build() {
-        Ok(pool) => pool.install(lint_all),
-        Err(_) => lint_all(),
-    };
+
+    let named = || walked.files.par_iter().map_init(Workspace::default, |ws, (path, lang)| lint(ws, path, *lang, true)).collect::<Vec<_>>();
+    let mut outcomes: Vec<FileOutcome> = match rayon::ThreadPoolBuilder::new().num_threads(options.threads).build() {
+        Ok(pool) => pool.install(named),
+        Err(_) => named(),
+    }
+    .into_iter()
+    .flatten()
+    .collect();
+
+    // a file reached twice (named and under a walked directory, or under two of them) is linted once
+    let seen: Mutex<HashSet<PathBuf>> = Mutex::new(walked.explicit.clone());
+    let found: Mutex<Vec<FileOutcome>> = Mutex::new(Vec::new());
+    let walk_errors = walk::walk_dirs(&dirs, options.threads, Workspace::default, |ws, path, lang| {
+        if !seen.lock().unwrap_or_else(|e| e.into_inner()).insert(path.clone()) {
+            return;
+        }
+        if let Some(outcome) = lint(ws, &path, lang, false) {
+            found.lock().unwrap_or_else(|e| e.into_inner()).push(outcome);
+        }
+    });
+    if let Some((_, e)) = config_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(RunError::Config(e));
+    }
+    outcomes.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
+
     let mut report = Report { errors: walked.errors, notices: walked.notices, fix: options.fix, ..Report::default() };
+    report.errors.extend(walk_errors);
     for outcome in outcomes {
         report.add(outcome);
     }
     report.notices.extend(resolver.take_notices());
+    report.errors.sort();
+    report.notices.sort();
     sort(&mut report.findings);
     report.fixed.sort_by(|a, b| a.path.cmp(&b.path));
     report.duration = start.elapsed();

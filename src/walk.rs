@@ -20,15 +20,31 @@ pub struct Walked {
 
 pub const IGNORE_FILE: &str = ".ctxlintignore";
 
+/// Every file under `paths`, sorted (explicit files and walked directories alike).
 pub fn collect(paths: &[PathBuf]) -> Walked {
+    let (mut out, dirs) = explicit(paths);
+    let found = std::sync::Mutex::new(Vec::new());
+    let errors = walk_dirs(&dirs, 1, || (), |_, path, lang| found.lock().unwrap_or_else(|e| e.into_inner()).push((path, lang)));
+    out.files.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
+    out.errors.extend(errors);
+    out.files.sort();
+    out.files.dedup();
+    out
+}
+
+/// The files named on the command line (in `files` and `explicit`), what is wrong with the other paths, and the
+/// directories to walk.
+pub fn explicit(paths: &[PathBuf]) -> (Walked, Vec<PathBuf>) {
     let mut out = Walked::default();
+    let mut dirs = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
             Err(e) => out.errors.push(format!("{}: {}", path.display(), describe_io(&e))),
             Ok(meta) if meta.is_file() => match Lang::from_path(path) {
                 Some(lang) => {
-                    out.explicit.insert(clean(path));
-                    out.files.push((clean(path), lang));
+                    if out.explicit.insert(clean(path)) {
+                        out.files.push((clean(path), lang));
+                    }
                 }
                 None => out.notices.push(format!(
                     "{}: skipped, not a file ctxlint reads (extensions: {})",
@@ -36,16 +52,27 @@ pub fn collect(paths: &[PathBuf]) -> Walked {
                     lang::known_extensions().iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join(" ")
                 )),
             },
-            Ok(_) => walk_dir(path, &mut out),
+            Ok(_) => dirs.push(path.clone()),
         }
     }
-    out.files.sort();
-    out.files.dedup();
-    out
+    (out, dirs)
 }
 
-fn walk_dir(dir: &Path, out: &mut Walked) {
-    let walker = WalkBuilder::new(dir)
+/// Walks `dirs` on `threads` threads (0: one per core) and calls `visit` for every file with a language, on the
+/// thread that found it, with that thread's own state (made by `init`): walking and linting overlap. Returns the
+/// walk's errors (unreadable directories, bad ignore files), sorted.
+pub fn walk_dirs<S: Send>(
+    dirs: &[PathBuf],
+    threads: usize,
+    init: impl Fn() -> S + Sync,
+    visit: impl Fn(&mut S, PathBuf, Lang) + Sync,
+) -> Vec<String> {
+    let Some((first, rest)) = dirs.split_first() else { return Vec::new() };
+    let mut builder = WalkBuilder::new(first);
+    for dir in rest {
+        builder.add(dir);
+    }
+    builder
         .hidden(true)
         .git_ignore(true)
         .git_global(false)
@@ -55,19 +82,28 @@ fn walk_dir(dir: &Path, out: &mut Walked) {
         .require_git(false)
         .follow_links(false)
         .add_custom_ignore_filename(IGNORE_FILE)
-        .build();
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                if entry.file_type().is_some_and(|t| t.is_file()) && !is_declaration_file(entry.path()) {
-                    if let Some(lang) = Lang::from_path(entry.path()) {
-                        out.files.push((clean(entry.path()), lang));
+        .threads(threads);
+    let errors = std::sync::Mutex::new(Vec::new());
+    builder.build_parallel().run(|| {
+        let mut state = init();
+        let (visit, errors) = (&visit, &errors);
+        Box::new(move |entry| {
+            match entry {
+                Ok(entry) => {
+                    if entry.file_type().is_some_and(|t| t.is_file()) && !is_declaration_file(entry.path()) {
+                        if let Some(lang) = Lang::from_path(entry.path()) {
+                            visit(&mut state, clean(entry.path()), lang);
+                        }
                     }
                 }
+                Err(e) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(e.to_string()),
             }
-            Err(e) => out.errors.push(e.to_string()),
-        }
-    }
+            ignore::WalkState::Continue
+        })
+    });
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    errors.sort();
+    errors
 }
 
 /// TypeScript declaration files (`.d.ts`, `.d.mts`, `.d.cts`) hold types only, no code that runs, so no context can

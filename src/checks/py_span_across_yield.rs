@@ -56,7 +56,10 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
             walk.skip_children();
             continue;
         }
-        if call_name(n, source) != Some("attach") {
+        // OpenTelemetry's attach only: `event.attach(..)`, `mailbox.attach(..)` and the like hold no context
+        let otel_attach = n.kind() == "call"
+            && n.child_by_field_name("function").is_some_and(|f| cx.py().resolves_to(f, source, &["opentelemetry.context.attach"]));
+        if !otel_attach {
             continue;
         }
         let next_yield = yields.iter().find(|y| y.start_byte() > n.end_byte());

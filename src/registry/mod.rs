@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock};
 
-use tree_sitter::Query;
+use tree_sitter::{CaptureQuantifier, Query};
 
 use crate::checks::{self, CheckDef, CheckFn};
 use crate::lang::Lang;
@@ -30,17 +30,76 @@ pub struct Rule {
     pub file: String,
 }
 
-/// The compiled matcher of one language: every rule's query concatenated into one.
+/// The matcher of one language: every rule's query concatenated into one (compiled on first use: compiling the
+/// TypeScript queries takes longer than linting a small project), and the rules' trigger words.
 pub struct LangMatcher {
-    pub query: Option<Query>,
-    /// The rule index of each pattern of `query`.
-    pub pattern_rule: Vec<usize>,
+    lang: Lang,
+    /// `(rule index, query path, query source)` in the order they are concatenated.
+    sources: Vec<(usize, String, String)>,
+    compiled: OnceLock<Result<Option<CompiledQuery>, LoadError>>,
     /// Rules of this language whose check runs once per file.
     pub file_rules: Vec<usize>,
     /// Rules of this language that have a query.
     pub query_rules: Vec<usize>,
     /// The rules' trigger words, to skip what cannot match before parsing.
     pub prefilter: Prefilter,
+}
+
+/// One language's combined query.
+pub struct CompiledQuery {
+    pub query: Query,
+    /// The rule index of each pattern of `query`.
+    pub pattern_rule: Vec<usize>,
+}
+
+impl LangMatcher {
+    /// The combined query (`None` when no rule of the language has one), compiled and checked on first use.
+    pub fn query(&self, rules: &[Rule]) -> Result<Option<&CompiledQuery>, LoadError> {
+        self.compiled.get_or_init(|| compile(self.lang, &self.sources, rules)).as_ref().map(Option::as_ref).map_err(Clone::clone)
+    }
+}
+
+/// Compiles the queries of one language as one, and checks each rule's patterns against its check.
+fn compile(lang: Lang, sources: &[(usize, String, String)], rules: &[Rule]) -> Result<Option<CompiledQuery>, LoadError> {
+    if sources.is_empty() {
+        return Ok(None);
+    }
+    let mut combined = String::new();
+    // (start offset in `combined`, index into `sources`)
+    let mut sections = Vec::new();
+    for (i, (_, _, src)) in sources.iter().enumerate() {
+        sections.push((combined.len(), i));
+        combined.push_str(src);
+        combined.push('\n');
+    }
+    let section_of = |offset: usize| sections.iter().rev().find(|(start, _)| *start <= offset).copied().unwrap_or((0, 0));
+    let query = Query::new(&lang.grammar(), &combined).map_err(|e| {
+        let (start, i) = section_of(e.offset);
+        let (_, qpath, _) = &sources[i];
+        let line = combined[start..e.offset.min(combined.len()).max(start)].matches('\n').count() + 1;
+        err(qpath, Some(line), format!("{} (column {}, compiled for {lang})", e.message, e.column + 1))
+    })?;
+    let mut pattern_rule = Vec::with_capacity(query.pattern_count());
+    for pattern in 0..query.pattern_count() {
+        let (start, i) = section_of(query.start_byte_for_pattern(pattern));
+        let (rule_index, qpath, _) = &sources[i];
+        let line = combined[start..query.start_byte_for_pattern(pattern).max(start)].matches('\n').count() + 1;
+        validate_pattern(qpath, line, &query, pattern, &rules[*rule_index])?;
+        pattern_rule.push(*rule_index);
+    }
+    for (rule_index, qpath, _) in sources {
+        let has_report = (0..query.pattern_count()).filter(|p| pattern_rule[*p] == *rule_index).any(|p| {
+            query
+                .capture_names()
+                .iter()
+                .position(|n| *n == "report")
+                .is_some_and(|c| query.capture_quantifiers(p)[c] != CaptureQuantifier::Zero)
+        });
+        if !has_report {
+            return Err(err(qpath, None, "the query has no @report capture"));
+        }
+    }
+    Ok(Some(CompiledQuery { query, pattern_rule }))
 }
 
 pub struct Registry {
@@ -74,12 +133,14 @@ fn err(file: &str, line: Option<usize>, message: impl Into<String>) -> LoadError
 /// The built-in registry, loaded once per process.
 pub fn builtin() -> Result<&'static Registry, LoadError> {
     static REGISTRY: OnceLock<Result<Registry, LoadError>> = OnceLock::new();
-    REGISTRY.get_or_init(|| Registry::load(embedded::EMBEDDED)).as_ref().map_err(Clone::clone)
+    // the embedded queries are compiled per language when first needed; tests load them all eagerly
+    REGISTRY.get_or_init(|| Registry::load_lazy(embedded::EMBEDDED)).as_ref().map_err(Clone::clone)
 }
 
 impl Registry {
-    /// Loads rules from `(path, contents)` pairs: `rules/**/*.toml` and `queries/<lang>/<name>.scm`.
-    pub fn load(files: &[(&str, &str)]) -> Result<Registry, LoadError> {
+    /// Loads rules from `(path, contents)` pairs: `rules/**/*.toml` and `queries/<lang>/<name>.scm`. Queries are
+    /// compiled when a language is first linted ([`LangMatcher::query`]).
+    pub fn load_lazy(files: &[(&str, &str)]) -> Result<Registry, LoadError> {
         let queries: BTreeMap<&str, &str> = files.iter().filter(|(p, _)| p.starts_with("queries/")).map(|(p, c)| (*p, *c)).collect();
         let mut used_queries = BTreeSet::new();
         let mut rules = Vec::new();
@@ -134,27 +195,14 @@ impl Registry {
 
         let mut matchers = HashMap::new();
         for lang in Lang::ALL {
-            let grammar = lang.grammar();
-            let mut combined = String::new();
-            let mut pattern_rule = Vec::new();
-            let mut query_rules = Vec::new();
-            for (rule_index, qpath, qsrc) in per_lang.get(&lang).map(Vec::as_slice).unwrap_or(&[]) {
-                let query = Query::new(&grammar, qsrc)
-                    .map_err(|e| err(qpath, Some(e.row + 1), format!("{} (column {}, compiled for {lang})", e.message, e.column + 1)))?;
-                validate_query(qpath, qsrc, &query, &rules[*rule_index])?;
-                pattern_rule.extend(std::iter::repeat_n(*rule_index, query.pattern_count()));
-                query_rules.push(*rule_index);
-                combined.push_str(qsrc);
-                combined.push('\n');
-            }
-            let query = if combined.is_empty() {
-                None
-            } else {
-                let q =
-                    Query::new(&grammar, &combined).map_err(|e| err("queries", None, format!("combined {lang} query: {}", e.message)))?;
-                debug_assert_eq!(q.pattern_count(), pattern_rule.len());
-                Some(q)
-            };
+            let sources: Vec<(usize, String, String)> = per_lang
+                .get(&lang)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+                .iter()
+                .map(|(i, qpath, qsrc)| (*i, qpath.clone(), qsrc.to_string()))
+                .collect();
+            let query_rules = sources.iter().map(|(i, _, _)| *i).collect();
             let file_rules = rules
                 .iter()
                 .enumerate()
@@ -173,9 +221,20 @@ impl Registry {
                 }
             }
             let prefilter = triggers.build().map_err(|e| err("rules", None, e.to_string()))?;
-            matchers.insert(lang, LangMatcher { query, pattern_rule, file_rules, query_rules, prefilter });
+            matchers.insert(lang, LangMatcher { lang, sources, compiled: OnceLock::new(), file_rules, query_rules, prefilter });
         }
         Ok(Registry { rules, matchers })
+    }
+
+    /// Loads rules and compiles every language's query at once, so that any error shows now (tests, tools).
+    pub fn load(files: &[(&str, &str)]) -> Result<Registry, LoadError> {
+        let registry = Registry::load_lazy(files)?;
+        for lang in Lang::ALL {
+            if let Some(m) = registry.matcher(lang) {
+                m.query(&registry.rules)?;
+            }
+        }
+        Ok(registry)
     }
 
     pub fn matcher(&self, lang: Lang) -> Option<&LangMatcher> {
@@ -242,8 +301,11 @@ fn validate_texts(path: &str, spec: &RuleSpec, check: &CheckDef) -> Result<(), L
 }
 
 /// Checks a query's captures and predicates.
-fn validate_query(qpath: &str, qsrc: &str, query: &Query, rule: &Rule) -> Result<(), LoadError> {
-    for name in query.capture_names() {
+fn validate_pattern(qpath: &str, line: usize, query: &Query, pattern: usize, rule: &Rule) -> Result<(), LoadError> {
+    for (c, name) in query.capture_names().iter().enumerate() {
+        if query.capture_quantifiers(pattern)[c] == CaptureQuantifier::Zero {
+            continue;
+        }
         let ok = *name == "report"
             || name.starts_with('_')
             || rule.check.captures.contains(name)
@@ -256,22 +318,15 @@ fn validate_query(qpath: &str, qsrc: &str, query: &Query, rule: &Rule) -> Result
             ));
         }
     }
-    for pattern in 0..query.pattern_count() {
-        if let Some(p) = query.general_predicates(pattern).first() {
-            let start = query.start_byte_for_pattern(pattern).min(qsrc.len());
-            let line = qsrc[..start].matches('\n').count() + 1;
-            return Err(err(
-                qpath,
-                Some(line),
-                format!("unknown predicate `#{}` (built-in predicates only: #eq?, #match?, #any-of? and their negations)", p.operator),
-            ));
-        }
-        if let Some(p) = query.property_settings(pattern).first() {
-            return Err(err(qpath, None, format!("unsupported `#set! {}`", p.key)));
-        }
+    if let Some(p) = query.general_predicates(pattern).first() {
+        return Err(err(
+            qpath,
+            Some(line),
+            format!("unknown predicate `#{}` (built-in predicates only: #eq?, #match?, #any-of? and their negations)", p.operator),
+        ));
     }
-    if !query.capture_names().contains(&"report") {
-        return Err(err(qpath, None, "the query has no @report capture"));
+    if let Some(p) = query.property_settings(pattern).first() {
+        return Err(err(qpath, None, format!("unsupported `#set! {}`", p.key)));
     }
     Ok(())
 }

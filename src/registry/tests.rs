@@ -43,7 +43,7 @@ fn message(rule: &str, query: &str) -> String {
 fn a_valid_rule_loads() {
     let registry = load(RULE, QUERY).expect("loads");
     assert_eq!(&*registry.rules[0].id, "py/sample");
-    assert!(registry.matcher(Lang::Python).is_some_and(|m| m.query.is_some()));
+    assert!(registry.matcher(Lang::Python).is_some_and(|m| m.query(&registry.rules).is_ok_and(|q| q.is_some())));
 }
 
 #[test]
@@ -127,9 +127,9 @@ fn the_combined_query_maps_every_pattern_to_its_rule() {
     let registry = builtin().expect("loads");
     for lang in Lang::ALL {
         let m = registry.matcher(lang).expect("matcher");
-        if let Some(q) = &m.query {
-            assert_eq!(q.pattern_count(), m.pattern_rule.len(), "{lang}");
-            for r in &m.pattern_rule {
+        if let Some(c) = m.query(&registry.rules).expect("compiles") {
+            assert_eq!(c.query.pattern_count(), c.pattern_rule.len(), "{lang}");
+            for r in &c.pattern_rule {
                 assert!(registry.rules[*r].langs.contains(&lang));
             }
         }
