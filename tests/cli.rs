@@ -143,7 +143,11 @@ fn files_with_other_extensions_are_skipped_silently_while_walking() {
     write(dir.path(), "ok.py", GOOD_PY);
     ctxlint().arg(dir.path()).assert().code(0).stderr(predicate::str::is_empty()).stdout(predicate::str::contains("1 file checked"));
     // a declaration file named explicitly is linted (it is parsed because a rule's trigger words are in it)
-    write(dir.path(), "types/index.d.ts", "export import ACM = require('./acm');\nexport declare function startActiveSpan(): Promise<void>;\n");
+    write(
+        dir.path(),
+        "types/index.d.ts",
+        "export import ACM = require('./acm');\nexport declare function startActiveSpan(): Promise<void>;\n",
+    );
     ctxlint().arg(dir.path().join("types/index.d.ts")).assert().code(1).stdout(predicate::str::contains("parse-error"));
 }
 
@@ -432,4 +436,84 @@ fn sarif_reports_parse_failures_and_unreadable_paths_as_notifications() {
     assert_eq!(notes[1]["level"], "error");
     assert!(notes[1]["message"]["text"].as_str().is_some_and(|t| t.contains("missing.py")));
     assert_eq!(run["tool"]["driver"]["notifications"][0]["id"], "parse-error");
+}
+
+/// BAD_PY padded with a comment to `len` bytes.
+fn bad_py_of_size(len: usize) -> String {
+    let mut text = format!("{BAD_PY}#");
+    text.push_str(&"x".repeat(len.saturating_sub(text.len() + 1)));
+    text.push('\n');
+    text
+}
+
+#[test]
+fn walked_files_over_the_size_limit_are_skipped_with_a_notice_and_named_ones_are_linted() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "big.py", &bad_py_of_size(1_100_000));
+    write(dir.path(), "small.py", BAD_PY);
+    ctxlint()
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("small.py"))
+        .stdout(predicate::str::contains("big.py").not())
+        .stdout(predicate::str::contains("1 file checked").and(predicate::str::contains("1 skipped (over --max-file-size)")))
+        .stderr(predicate::str::contains("big.py: not linted: 1.1 MB is over the 1 MiB limit"));
+    // named on the command line: linted whatever its size
+    ctxlint().arg(dir.path().join("big.py")).assert().code(1).stdout(predicate::str::contains("big.py"));
+    // the limit raised, or turned off
+    for limit in ["2MB", "0"] {
+        ctxlint()
+            .args(["--max-file-size", limit])
+            .arg(dir.path())
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("2 files checked"))
+            .stderr(predicate::str::is_empty());
+    }
+    // and from the configuration file
+    write(dir.path(), "ctxlint.toml", "max-file-size = \"1KB\"\n");
+    write(dir.path(), "medium.py", &bad_py_of_size(2_000));
+    ctxlint()
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("1 file checked").and(predicate::str::contains("2 skipped (over --max-file-size)")));
+    ctxlint()
+        .args(["--show-settings"])
+        .arg(dir.path().join("small.py"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("max-file-size: 1 KB"));
+}
+
+#[test]
+fn a_bad_size_limit_is_a_usage_or_config_error() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "a.py", BAD_PY);
+    ctxlint().args(["--max-file-size", "lots"]).arg(dir.path()).assert().code(2).stderr(predicate::str::contains("invalid size `lots`"));
+    write(dir.path(), "ctxlint.toml", "max-file-size = \"1 parsec\"\n");
+    ctxlint()
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid size `1 parsec`").and(predicate::str::contains("ctxlint.toml")));
+}
+
+#[test]
+fn a_file_named_and_walked_is_linted_once_whatever_the_thread_count() {
+    let dir = TempDir::new().expect("tmp");
+    for i in 0..40 {
+        write(dir.path(), &format!("pkg{}/m{i}.py", i % 4), BAD_PY);
+    }
+    for threads in ["1", "2", "4"] {
+        ctxlint()
+            .args(["--threads", threads])
+            .arg(dir.path().join("pkg0/m0.py"))
+            .arg(dir.path())
+            .arg(dir.path().join("pkg1"))
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("Found 40 problems").and(predicate::str::contains("40 files checked")));
+    }
 }
