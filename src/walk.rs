@@ -6,7 +6,8 @@ use ignore::WalkBuilder;
 
 use crate::lang::{self, Lang};
 
-/// The files to lint and what went wrong finding them.
+/// The files named on the command line and what went wrong with the other paths (directories are walked by
+/// [`walk_dirs`]).
 #[derive(Debug, Default)]
 pub struct Walked {
     pub files: Vec<(PathBuf, Lang)>,
@@ -19,18 +20,6 @@ pub struct Walked {
 }
 
 pub const IGNORE_FILE: &str = ".ctxlintignore";
-
-/// Every file under `paths`, sorted (explicit files and walked directories alike).
-pub fn collect(paths: &[PathBuf]) -> Walked {
-    let (mut out, dirs) = explicit(paths);
-    let found = std::sync::Mutex::new(Vec::new());
-    let errors = walk_dirs(&dirs, 1, || (), |_, path, lang| found.lock().unwrap_or_else(|e| e.into_inner()).push((path, lang)));
-    out.files.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
-    out.errors.extend(errors);
-    out.files.sort();
-    out.files.dedup();
-    out
-}
 
 /// The files named on the command line (in `files` and `explicit`), what is wrong with the other paths, and the
 /// directories to walk.
