@@ -164,8 +164,9 @@ pub fn lint_source(
         .collect();
     // a rule that reads code could match: parse-error (a file rule) only speaks for such files, whatever the mode
     let reads_code = matcher.query_rules.iter().any(|&r| may_match[r]);
-    let has_directive = source.contains(crate::suppress::LINE_DIRECTIVE);
-    if options.prefilter && !reads_code && !has_directive {
+    // the suppression rules (trigger word `ctxlint-ignore`) need the tree for the comments they report on
+    let reads_comments = registry.rules.iter().enumerate().any(|(i, r)| matches!(r.check.run, CheckFn::Engine) && may_match[i]);
+    if options.prefilter && !reads_code && !reads_comments {
         return Ok(Vec::new());
     }
     let active: Vec<bool> =
