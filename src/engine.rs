@@ -48,14 +48,27 @@ impl Workspace {
                 v.insert(p)
             }
         };
-        // A UTF-8 byte order mark is not code: parse it as three spaces so that every byte offset stays the same.
-        let owned;
-        let bytes = match source.strip_prefix('\u{feff}') {
-            Some(rest) => {
-                owned = format!("   {rest}");
-                owned.as_bytes()
+        // A UTF-8 byte order mark is not code: parse it as three spaces; and a lone `\r` (old Mac line endings, which
+        // tree-sitter-python does not take for a line break) as `\n`: every byte offset stays the same.
+        let owned: Vec<u8>;
+        let raw = source.as_bytes();
+        let is_lone_cr = |i: usize| raw[i] == b'\r' && raw.get(i + 1) != Some(&b'\n');
+        let bom = source.starts_with('\u{feff}');
+        let lone_cr = raw.contains(&b'\r') && (0..raw.len()).any(is_lone_cr);
+        let bytes = if bom || lone_cr {
+            let mut copy = raw.to_vec();
+            if bom {
+                copy[..3].fill(b' ');
             }
-            None => source.as_bytes(),
+            for (i, b) in copy.iter_mut().enumerate() {
+                if lone_cr && is_lone_cr(i) {
+                    *b = b'\n';
+                }
+            }
+            owned = copy;
+            &owned[..]
+        } else {
+            raw
         };
         let deadline = Instant::now() + budget;
         let mut out_of_time = false;

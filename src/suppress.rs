@@ -1,6 +1,10 @@
 //! Inline suppressions, one syntax for every language, written in that language's comments:
 //! `ctxlint-ignore[rule-id, other-id]: reason` on the line before the finding or at the end of its line, and
 //! `ctxlint-ignore-file[rule-id]: reason` in the file header (before the first line of code).
+//!
+//! A line directive also covers the lines after its line that cannot hold a comment of their own (they start inside
+//! a string, a template literal, JSX text or a comment, or continue the line before with a backslash): a finding
+//! there is suppressed by a comment above the statement that holds it.
 use std::ops::Range;
 
 use tree_sitter::Node;
@@ -10,6 +14,7 @@ use crate::engine::EngineOptions;
 use crate::finding::{Finding, Suppressed};
 use crate::fix::Edit;
 use crate::lang::Lang;
+use crate::position::LineIndex;
 use crate::registry::Registry;
 use crate::syntax::{named_children, Preorder};
 
@@ -29,8 +34,12 @@ pub struct SuppressedId {
 /// What a directive covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// The 1-based line it applies to.
-    Line(usize),
+    /// The 1-based lines it applies to: `first`, the line it targets, through `last`, the end of the run of lines
+    /// after it that cannot hold a comment (`last == first` for most code).
+    Lines {
+        first: usize,
+        last: usize,
+    },
     File,
 }
 
@@ -108,7 +117,7 @@ pub fn collect(root: Node<'_>, source: &str, lang: Lang) -> Vec<Directive> {
         return Vec::new();
     }
     let header_end = header_end(root, lang);
-    let lines: Vec<&str> = source.split('\n').collect();
+    let lines = Lines::new(source);
     let mut out = Vec::new();
     for node in Preorder::new(root) {
         if !lang.is_comment_kind(node.kind()) {
@@ -116,7 +125,12 @@ pub fn collect(root: Node<'_>, source: &str, lang: Lang) -> Vec<Directive> {
         }
         let text = &source[node.byte_range()];
         for Parsed { is_file, ids, reason, range } in parse_comment(text, node.start_byte()) {
-            let scope = if is_file { Scope::File } else { Scope::Line(target_line(node, &lines, lang)) };
+            let scope = if is_file {
+                Scope::File
+            } else {
+                let first = target_line(node, &lines, lang);
+                Scope::Lines { first, last: last_covered(root, lang, &lines, first) }
+            };
             let misplaced = is_file && node.start_byte() > header_end;
             out.push(Directive { scope, ids, reason, range, comment: node.byte_range(), misplaced });
         }
@@ -124,26 +138,149 @@ pub fn collect(root: Node<'_>, source: &str, lang: Lang) -> Vec<Directive> {
     out
 }
 
-/// The line a line directive applies to: its own line when it trails code, else the next line of code.
-fn target_line(comment: Node<'_>, lines: &[&str], lang: Lang) -> usize {
-    let row = comment.start_position().row;
-    let before = lines.get(row).map(|l| &l[..comment.start_position().column.min(l.len())]).unwrap_or("");
-    if !before.trim().is_empty() {
+/// The lines of a source text, with `\n`, `\r\n` and lone `\r` line endings.
+pub struct Lines<'s> {
+    source: &'s str,
+    index: LineIndex,
+    count: usize,
+}
+
+impl<'s> Lines<'s> {
+    pub fn new(source: &'s str) -> Self {
+        let index = LineIndex::new(source);
+        let count = index.line_of(source.len()) + 1;
+        Lines { source, index, count }
+    }
+
+    /// How many lines there are (a final line ending starts one more, empty line).
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// Where 0-based line `line` starts.
+    pub fn start(&self, line: usize) -> usize {
+        if line >= self.count {
+            return self.source.len();
+        }
+        self.index.line_start(line)
+    }
+
+    /// The 0-based line that holds `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.index.line_of(offset.min(self.source.len()))
+    }
+
+    /// The text of 0-based line `line`, without its line ending.
+    pub fn text(&self, line: usize) -> &'s str {
+        let start = self.start(line);
+        let end = self.start(line + 1);
+        self.source[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// The line a line directive applies to (1-based): its own line when it trails code or code follows it there (a
+/// block comment), else the next line of code.
+fn target_line(comment: Node<'_>, lines: &Lines<'_>, lang: Lang) -> usize {
+    let source = lines.source;
+    let start = comment.start_byte();
+    // a line comment's node may hold its line ending
+    let end = start + source[comment.byte_range()].trim_end_matches(['\n', '\r']).len();
+    let row = lines.line_of(start);
+    // a byte order mark is not code
+    let line_start = lines.start(row).max(crate::syntax::text_start(source)).min(start);
+    if !source[line_start..start].trim().is_empty() {
         return row + 1;
     }
-    let mut r = comment.end_position().row + 1;
-    while r < lines.len() {
-        let t = lines[r].trim();
-        let comment_only = match lang {
-            Lang::Python => t.starts_with('#'),
-            _ => t.starts_with("//"),
-        };
-        if !t.is_empty() && !comment_only {
+    let end_row = lines.line_of(end);
+    let after = source[end..].split(['\n', '\r']).next().unwrap_or("").trim();
+    if !after.is_empty() && !is_comment_only(after, lang) {
+        return end_row + 1;
+    }
+    let mut r = end_row + 1;
+    while r < lines.count() {
+        let t = lines.text(r).trim();
+        if !t.is_empty() && !is_comment_only(t, lang) {
             break;
         }
         r += 1;
     }
     r + 1
+}
+
+/// The last line (1-based) a directive that targets line `first` covers: `first`, or when the lines after it cannot
+/// hold a comment (they are inside its statement's strings or continuations), the last of them.
+fn last_covered(root: Node<'_>, lang: Lang, lines: &Lines<'_>, first: usize) -> usize {
+    let mut last = first;
+    // the 0-based number of the line after 1-based line `last` is `last`
+    while last < lines.count() && !can_hold_comment(root, lang, lines, last) {
+        last += 1;
+    }
+    last
+}
+
+/// Is a trimmed line (or rest of one) a line comment and nothing else.
+fn is_comment_only(trimmed: &str, lang: Lang) -> bool {
+    match lang {
+        Lang::Python => trimmed.starts_with('#'),
+        _ => trimmed.starts_with("//"),
+    }
+}
+
+/// Can a comment on a line of its own stand before 0-based line `line`? Not when the line starts inside a string, a
+/// template literal, JSX text or a comment (the comment would become part of them), nor when the line before ends
+/// with a backslash that continues it (the comment would end the statement).
+pub fn can_hold_comment(root: Node<'_>, lang: Lang, lines: &Lines<'_>, line: usize) -> bool {
+    if line == 0 || line >= lines.count() {
+        return true;
+    }
+    let at = lines.start(line);
+    let before = lines.text(line - 1);
+    if before.ends_with('\\') {
+        let backslash = lines.start(line - 1) + before.len() - 1;
+        if !inside_text(root, lang, backslash) {
+            return false;
+        }
+    }
+    !inside_text(root, lang, at)
+}
+
+/// Is byte `at` inside a string, template literal, JSX text or comment (and not back in code inside one of them, like
+/// a template's `${...}` or a JSX `{...}`)?
+fn inside_text(root: Node<'_>, lang: Lang, at: usize) -> bool {
+    let mut node = root.descendant_for_byte_range(at, at);
+    while let Some(n) = node {
+        if n.start_byte() < at && at < n.end_byte() {
+            match n.kind() {
+                "template_substitution" | "jsx_expression" => return false,
+                "string"
+                | "template_string"
+                | "string_literal"
+                | "raw_string_literal"
+                | "char_literal"
+                | "regex"
+                | "jsx_element"
+                | "jsx_fragment"
+                | "jsx_opening_element"
+                | "jsx_closing_element"
+                | "jsx_self_closing_element"
+                | "jsx_text" => return true,
+                kind if lang.is_comment_kind(kind) => return true,
+                _ => {}
+            }
+        }
+        node = n.parent();
+    }
+    false
+}
+
+/// The 1-based line above which a comment for a finding on 1-based `line` goes: that line, or when it cannot hold a
+/// comment (see [`can_hold_comment`]), the nearest line above it that can; a line directive there covers `line`.
+pub fn comment_line(root: Node<'_>, lang: Lang, lines: &Lines<'_>, line: usize) -> usize {
+    let mut at = line.saturating_sub(1);
+    while at > 0 && !can_hold_comment(root, lang, lines, at) {
+        at -= 1;
+    }
+    at + 1
 }
 
 /// Where the file header ends: the start of the first node that is not a comment, shebang, docstring or directive.
@@ -179,7 +316,7 @@ pub fn apply(
         for (d, directive) in directives.iter().enumerate() {
             let applies = match directive.scope {
                 Scope::File => !directive.misplaced,
-                Scope::Line(line) => line == finding.start.line,
+                Scope::Lines { first, last } => (first..=last).contains(&finding.start.line),
             };
             if !applies {
                 continue;
@@ -219,7 +356,8 @@ pub fn apply(
 }
 
 /// The edits that remove id `i` from a directive: the id and its comma when others remain, else the directive, the
-/// comment when it holds nothing else, and the line when the comment stands alone on it.
+/// comment when it holds nothing else, and the line when the comment stands alone on it. Code that shares the
+/// comment's line (a block comment before or between code) stays, with one of the spaces around the comment.
 fn removal(directive: &Directive, i: usize, source: &str) -> Vec<Edit> {
     let ids = &directive.ids;
     if ids.len() > 1 {
@@ -233,17 +371,34 @@ fn removal(directive: &Directive, i: usize, source: &str) -> Vec<Edit> {
     if !only_directive {
         return vec![Edit::replace(directive.range.clone(), "")];
     }
-    let line_start = source[..directive.comment.start].rfind('\n').map_or(0, |p| p + 1);
-    let code_before = &source[line_start..directive.comment.start];
-    if code_before.trim().is_empty() {
-        // the comment is alone on its line: remove the line
-        let line_end = source[directive.comment.end..].find('\n').map_or(source.len(), |p| directive.comment.end + p + 1);
-        vec![Edit::replace(line_start..line_end, "")]
+    let start = directive.comment.start;
+    // a line comment's node may hold its line ending: that stays
+    let end = start + source[directive.comment.clone()].trim_end_matches(['\n', '\r']).len();
+    // a byte order mark before the first line stays
+    let line_start = source[..start].rfind(['\n', '\r']).map_or(crate::syntax::text_start(source), |p| p + 1);
+    let line_end = source[end..].find(['\n', '\r']).map_or(source.len(), |p| end + p);
+    let code_before = &source[line_start..start];
+    let code_after = &source[end..line_end];
+    let before_blank = code_before.trim().is_empty();
+    let after_blank = code_after.trim().is_empty();
+    // only a line comment after it: the line holds no code (as for `target_line`)
+    let after_comment = code_after.trim_start().starts_with("//");
+    let range = if before_blank && (after_blank || after_comment) {
+        // the comment is alone on its line (or with other comments): remove the line
+        let eol = if source[line_end..].starts_with("\r\n") { 2 } else { usize::from(line_end < source.len()) };
+        line_start..line_end + eol
+    } else if after_blank {
+        // a trailing comment: remove it and the spaces around it
+        line_start + code_before.trim_end_matches([' ', '\t']).len()..line_end
+    } else if code_after.starts_with([' ', '\t']) {
+        // code (or a comment) follows it: remove it and one space after it, else one before it
+        start..end + 1
+    } else if code_before.ends_with([' ', '\t']) {
+        start - 1..end
     } else {
-        // a trailing comment: remove it and the spaces before it
-        let trimmed = code_before.trim_end_matches([' ', '\t']).len();
-        vec![Edit::replace(line_start + trimmed..directive.comment.end, "")]
-    }
+        start..end
+    };
+    vec![Edit::replace(range, "")]
 }
 
 #[cfg(test)]
@@ -272,5 +427,75 @@ mod tests {
         assert_eq!(got[0].reason, None);
         assert!(parse_comment("// ctxlint-ignore js/unbound-timer", 0).is_empty());
         assert!(parse_comment("// ctxlint-ignore[]: nothing", 0).is_empty());
+    }
+
+    fn tree(lang: Lang, source: &str) -> tree_sitter::Tree {
+        crate::engine::Workspace::default().parse(lang, source).expect("parses")
+    }
+
+    /// The text after removing the only id of the first directive of `source`.
+    fn removed(lang: Lang, source: &str) -> String {
+        let tree = tree(lang, source);
+        let directives = collect(tree.root_node(), source, lang);
+        let mut out = source.to_string();
+        for edit in removal(&directives[0], 0, source).into_iter().rev() {
+            out.replace_range(edit.range, &edit.replacement);
+        }
+        out
+    }
+
+    #[test]
+    fn removing_a_block_comment_keeps_the_code_on_its_line() {
+        let js = Lang::JavaScript;
+        assert_eq!(removed(js, "  /* ctxlint-ignore[x]: y */ setInterval(f, 1);\n"), "  setInterval(f, 1);\n");
+        assert_eq!(removed(js, "a(); /* ctxlint-ignore[x]: y */ b();\n"), "a(); b();\n");
+        assert_eq!(removed(js, "a();/* ctxlint-ignore[x] */b();\n"), "a();b();\n");
+        assert_eq!(removed(js, "a(); /* ctxlint-ignore[x] */\nb();\n"), "a();\nb();\n");
+        assert_eq!(removed(js, "a(); /* ctxlint-ignore[x] */ // note\n"), "a(); // note\n");
+        assert_eq!(removed(js, "a();\n  /* ctxlint-ignore[x] */ // expect: x\nb();\n"), "a();\nb();\n");
+        assert_eq!(removed(Lang::Rust, "fn f() {\n    // ctxlint-ignore[x]: y\n    g();\n}\n"), "fn f() {\n    g();\n}\n");
+        assert_eq!(removed(Lang::Rust, "fn f() {\n    g(); // ctxlint-ignore[x]\n    h();\n}\n"), "fn f() {\n    g();\n    h();\n}\n");
+        // line endings of every kind, and a byte order mark, stay
+        assert_eq!(removed(Lang::Python, "a()\r# ctxlint-ignore[x]\rb()\r"), "a()\rb()\r");
+        assert_eq!(removed(Lang::Python, "a()\r\n# ctxlint-ignore[x]\r\nb()\r\n"), "a()\r\nb()\r\n");
+        assert_eq!(removed(Lang::Python, "\u{feff}# ctxlint-ignore[x]\nb()\n"), "\u{feff}b()\n");
+    }
+
+    /// The lines each line directive of `source` covers.
+    fn scopes(lang: Lang, source: &str) -> Vec<Scope> {
+        collect(tree(lang, source).root_node(), source, lang).into_iter().map(|d| d.scope).collect()
+    }
+
+    #[test]
+    fn a_directive_covers_the_lines_of_its_statement_that_cannot_hold_a_comment() {
+        let lines = |first, last| Scope::Lines { first, last };
+        // a block comment before code applies to its own line
+        assert_eq!(scopes(Lang::JavaScript, "/* ctxlint-ignore[x] */ f();\ng();\n"), [lines(1, 1)]);
+        assert_eq!(scopes(Lang::JavaScript, "/* ctxlint-ignore[x] */ // note\ng();\n"), [lines(2, 2)]);
+        // a triple-quoted string, and a backslash continuation
+        assert_eq!(scopes(Lang::Python, "# ctxlint-ignore[x]\nprint(\"\"\"\na\n\"\"\", f(),\n  g())\nh()\n"), [lines(2, 4)]);
+        assert_eq!(scopes(Lang::Python, "# ctxlint-ignore[x]\nx = 1 + \\\n  f() + \\\n  g()\nh()\n"), [lines(2, 4)]);
+        // a backslash in a comment continues nothing
+        assert_eq!(scopes(Lang::Python, "# ctxlint-ignore[x]\nf()  # a \\\ng()\n"), [lines(2, 2)]);
+        // a template literal, but not the code in its substitution on a line of its own
+        assert_eq!(scopes(Lang::JavaScript, "// ctxlint-ignore[x]\nconst s = `\n${f()}\n${\n  g()}`;\n"), [lines(2, 4)]);
+        // JSX text, but not the code inside braces
+        assert_eq!(
+            scopes(Lang::JavaScript, "const e = (\n  // ctxlint-ignore[x]\n  <div>\n    hi {f()}\n    {g(\n      h())}\n  </div>\n);\n"),
+            [lines(3, 5)]
+        );
+        // a Rust raw string
+        assert_eq!(scopes(Lang::Rust, "fn f() {\n    // ctxlint-ignore[x]\n    g(r#\"\n\"#, h());\n}\n"), [lines(3, 4)]);
+        // lone CR line endings count as lines
+        assert_eq!(scopes(Lang::Python, "a()\r# ctxlint-ignore[x]\r\rb()\r"), [lines(4, 4)]);
+    }
+
+    #[test]
+    fn a_comment_for_a_line_inside_a_string_goes_above_the_statement() {
+        let source = "def f():\n    x = 1\n    print(\"\"\"\n    a\n    \"\"\", g())\n";
+        let tree = tree(Lang::Python, source);
+        let lines = Lines::new(source);
+        let at = |line| comment_line(tree.root_node(), Lang::Python, &lines, line);
+        assert_eq!((at(1), at(2), at(3), at(4), at(5)), (1, 2, 3, 3, 3));
     }
 }

@@ -129,10 +129,21 @@ pub fn line_indent(source: &str, offset: usize) -> &str {
     &rest[..len]
 }
 
-/// The line ending the file mostly uses (`\r\n` if its first line ending is one).
+/// The line ending the file mostly uses: that of its first line (`\r\n`, a lone `\r` as in old Mac files, or `\n`).
 pub fn line_ending(source: &str) -> &'static str {
-    match source.find('\n') {
-        Some(i) if i > 0 && source.as_bytes()[i - 1] == b'\r' => "\r\n",
+    match source.find(['\n', '\r']) {
+        Some(i) if source.as_bytes()[i] == b'\r' && source.as_bytes().get(i + 1) == Some(&b'\n') => "\r\n",
+        Some(i) if source.as_bytes()[i] == b'\r' => "\r",
         _ => "\n",
+    }
+}
+
+/// Where the text of a file starts: after its UTF-8 byte order mark, if any (a new first line goes there, never
+/// before the mark).
+pub fn text_start(source: &str) -> usize {
+    if source.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
     }
 }

@@ -120,8 +120,10 @@ impl RustFacts {
             }
             let import = if taken { format!("use {path} as _;") } else { format!("use {path};") };
             if scope.kind() == "source_file" {
+                // first in a file without `use`s: after its byte order mark, which must stay at byte 0
+                let start = syntax::text_start(source);
                 return Some(match self.use_insert_at {
-                    0 => Edit::insert(0, format!("{import}{eol}")),
+                    at if at <= start => Edit::insert(start, format!("{import}{eol}")),
                     at => Edit::insert(at, format!("{eol}{import}")),
                 });
             }

@@ -97,9 +97,9 @@ pub fn context_api_for_fix(cx: &FileCx<'_>) -> Option<(String, Option<Edit>)> {
     let edit = if let Some(at) = facts.api_named_import_end {
         Edit::insert(at, ", context")
     } else if facts.is_esm || !facts.uses_require || matches!(cx.lang, Lang::TypeScript | Lang::Tsx) {
-        import_line(facts, &format!("import {{ context }} from {q}@opentelemetry/api{q}{semi}"), eol)
+        import_line(facts, cx.source, &format!("import {{ context }} from {q}@opentelemetry/api{q}{semi}"), eol)
     } else {
-        import_line(facts, &format!("const {{ context }} = require({q}@opentelemetry/api{q}){semi}"), eol)
+        import_line(facts, cx.source, &format!("const {{ context }} = require({q}@opentelemetry/api{q}){semi}"), eol)
     };
     Some(("context".to_string(), Some(edit)))
 }
@@ -117,11 +117,14 @@ fn import_style(facts: &JsFacts, source: &str) -> (char, &'static str) {
     (quote, semi)
 }
 
-fn import_line(facts: &JsFacts, line: &str, eol: &str) -> Edit {
+/// An edit that adds `line` after the file's last import, else after its directive prologue, else first (after its
+/// byte order mark, which must stay at byte 0).
+fn import_line(facts: &JsFacts, source: &str, line: &str, eol: &str) -> Edit {
+    let start = syntax::text_start(source);
     match facts.last_import_end {
-        Some(at) => Edit::insert(at, format!("{eol}{line}")),
-        None if facts.prologue_end > 0 => Edit::insert(facts.prologue_end, format!("{eol}{line}")),
-        None => Edit::insert(0, format!("{line}{eol}")),
+        Some(at) if at > start => Edit::insert(at, format!("{eol}{line}")),
+        None if facts.prologue_end > start => Edit::insert(facts.prologue_end, format!("{eol}{line}")),
+        _ => Edit::insert(start, format!("{line}{eol}")),
     }
 }
 

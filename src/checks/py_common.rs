@@ -49,11 +49,13 @@ pub fn copy_context_for_fix(cx: &FileCx<'_>) -> (String, Option<Edit>) {
     (String::from("contextvars.copy_context"), Some(add_import(cx, "import contextvars")))
 }
 
-/// An edit that adds `line` after the file's leading imports.
+/// An edit that adds `line` after the file's leading imports (first in a file without them, after its byte order
+/// mark if it has one: CPython rejects a mark anywhere else).
 pub fn add_import(cx: &FileCx<'_>, line: &str) -> Edit {
     let eol = syntax::line_ending(cx.source);
+    let start = syntax::text_start(cx.source);
     match cx.py().import_insert_at {
-        0 => Edit::insert(0, format!("{line}{eol}")),
+        at if at <= start => Edit::insert(start, format!("{line}{eol}")),
         at => Edit::insert(at, format!("{eol}{line}")),
     }
 }
