@@ -21,6 +21,7 @@ pub mod position;
 pub mod prefilter;
 pub mod registry;
 pub mod run;
+pub mod signals;
 pub mod size;
 pub mod suppress;
 pub mod syntax;

@@ -55,6 +55,8 @@ pub struct FixedFile {
     pub text: String,
     /// How many fixes were applied.
     pub applied: usize,
+    /// The file's findings before fixing: the report's again when the fixed text cannot be written.
+    pub findings_before: Vec<Finding>,
 }
 
 impl RunOptions {
@@ -448,3 +450,6 @@ impl FixHost for Host<'_, '_> {
         self.ws.parse(self.lang, text).map_or(true, |tree| tree.root_node().has_error())
     }
 }
+        // only a file with a fix can change (and need its findings back when its write fails)
+        let before = if findings.iter().any(|f| f.fix.is_some()) { findings.clone() } else { Vec::new() };
+            findings_before: before,

@@ -34,3 +34,4 @@ mod tests {
         assert_eq!(render(&[file]), "--- a/svc/a.py\n+++ b/svc/a.py\n@@ -1,3 +1,4 @@\n import x\n+import contextvars\n \n run(f)\n");
     }
 }
+            findings_before: Vec::new(),
