@@ -13,6 +13,22 @@ use crate::output::{github, json, sarif};
 use crate::registry;
 use crate::run::{self, FixOptions, Report, RunError, RunOptions};
 
+/// `eprintln!` that cannot panic: a full or closed stderr (`2>/dev/full`) loses the message, never the run.
+macro_rules! stderr_line {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that cannot panic.
+macro_rules! stderr_text {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// ctxlint finds the code that loses or leaks the OpenTelemetry / tracing context at async boundaries.
 #[derive(Debug, Parser)]
 #[command(
@@ -215,7 +231,7 @@ pub fn main_with(cli: Cli) -> ExitCode {
 
 fn load_registry() -> Result<&'static registry::Registry, ExitCode> {
     registry::builtin().map_err(|e| {
-        eprintln!("error: internal: a built-in rule does not load: {e}");
+        stderr_line!("error: internal: a built-in rule does not load: {e}");
         ExitCode::from(2)
     })
 }
@@ -226,9 +242,32 @@ fn emit(text: &str) -> Result<(), io::Error> {
 }
 
 fn emit_bytes(bytes: &[u8]) -> Result<(), io::Error> {
+    if stdout_is_closed() {
+        return Err(io::Error::other("standard output is closed"));
+    }
     let mut out = io::stdout().lock();
     out.write_all(bytes)?;
     out.flush()
+}
+
+/// Set before `main` (by the binary's start-up probe) when file descriptor 1 was closed at start (`ctxlint . >&-`):
+/// Rust's runtime then puts `/dev/null` in its place before `main`, so the report would vanish without a word.
+pub static STDOUT_CLOSED_AT_START: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Is standard output closed, or was it closed when the process started?
+fn stdout_is_closed() -> bool {
+    if STDOUT_CLOSED_AT_START.load(std::sync::atomic::Ordering::Relaxed) {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        // SAFETY: F_GETFD only reads the descriptor's flags; it fails with EBADF on a closed descriptor.
+        unsafe { libc::fcntl(1, libc::F_GETFD) == -1 }
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
 }
 
 fn finish(result: io::Result<()>, code: u8) -> ExitCode {
@@ -236,7 +275,7 @@ fn finish(result: io::Result<()>, code: u8) -> ExitCode {
         Ok(()) => ExitCode::from(code),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: cannot write the output: {e}");
+            stderr_line!("error: cannot write the output: {e}");
             ExitCode::from(2)
         }
     }
@@ -260,7 +299,7 @@ fn show_rule(id: &str) -> ExitCode {
         None => {
             let similar = crate::docs::similar_ids(registry, id);
             let hint = if similar.is_empty() { String::new() } else { format!(" (did you mean {}?)", similar.join(", ")) };
-            eprintln!("error: unknown rule `{id}`{hint}; `ctxlint rules` lists them");
+            stderr_line!("error: unknown rule `{id}`{hint}; `ctxlint rules` lists them");
             ExitCode::from(2)
         }
     }
@@ -289,12 +328,12 @@ fn run_failed(error: &RunError) -> ExitCode {
             };
             let mut out = String::new();
             if handler.render_report(&mut out, &named).is_ok() {
-                eprint!("{out}");
+                stderr_text!("{out}");
             } else {
-                eprintln!("error: {e}");
+                stderr_line!("error: {e}");
             }
         }
-        other => eprintln!("error: {other}"),
+        other => stderr_line!("error: {other}"),
     }
     ExitCode::from(2)
 }
@@ -376,8 +415,12 @@ fn check(args: CheckArgs) -> ExitCode {
     if args.show_settings {
         return show_settings(&paths[0], &args.settings);
     }
+    if stdout_is_closed() && !args.outputs.iter().any(|t| t.format.is_none()) {
+        stderr_line!("error: standard output is closed, so the report would be lost; give `-o FILE` to write it to a file");
+        return ExitCode::from(2);
+    }
     let mut options = args.settings.run_options();
-    options.threads = args.threads;
+    options.threads = capped_threads(args.threads);
     options.engine.prefilter = !args.no_prefilter;
     options.fix = FixOptions { apply: args.fix || args.diff, policy: crate::fixer::Policy { unsafe_fixes: args.unsafe_fixes } };
     let registry = match load_registry() {
@@ -388,15 +431,15 @@ fn check(args: CheckArgs) -> ExitCode {
     let mut stdin_bytes = Vec::new();
     let report = if reads_stdin {
         if paths.len() > 1 {
-            eprintln!("error: `-` (standard input) cannot be combined with other paths");
+            stderr_line!("error: `-` (standard input) cannot be combined with other paths");
             return ExitCode::from(2);
         }
         let Some(name) = &args.stdin_filename else {
-            eprintln!("error: reading standard input needs --stdin-filename PATH to choose the language");
+            stderr_line!("error: reading standard input needs --stdin-filename PATH to choose the language");
             return ExitCode::from(2);
         };
         if let Err(e) = io::stdin().read_to_end(&mut stdin_bytes) {
-            eprintln!("error: cannot read standard input: {e}");
+            stderr_line!("error: cannot read standard input: {e}");
             return ExitCode::from(2);
         }
         run::lint_stdin_bytes(name, stdin_bytes.clone(), &options)
@@ -419,15 +462,18 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     if let Some(reason) = &args.add_ignore {
         for notice in &report.notices {
-            eprintln!("notice: {notice}");
+            stderr_line!("notice: {notice}");
         }
         for error in &report.errors {
-            eprintln!("error: {error}");
+            stderr_line!("error: {error}");
         }
         let reason = Some(reason.trim()).filter(|r| !r.is_empty());
         let added = crate::add_ignore::apply(&report.findings, reason);
         for skipped in &added.skipped {
-            eprintln!("error: {skipped}");
+            stderr_line!("error: {skipped}");
+        }
+        for notice in &added.notices {
+            stderr_line!("notice: {notice}");
         }
         let text = format!(
             "Added {} suppression comment{} to {} file{}.\n",
@@ -440,10 +486,10 @@ fn check(args: CheckArgs) -> ExitCode {
         return finish(emit(&text), code);
     }
     for notice in &report.notices {
-        eprintln!("{}: {notice}", if color { "\x1b[36mnotice\x1b[0m" } else { "notice" });
+        stderr_line!("{}: {notice}", if color { "\x1b[36mnotice\x1b[0m" } else { "notice" });
     }
     for error in &report.errors {
-        eprintln!("{}: {error}", if color { "\x1b[31merror\x1b[0m" } else { "error" });
+        stderr_line!("{}: {error}", if color { "\x1b[31merror\x1b[0m" } else { "error" });
     }
     let code = exit_code(&report);
     let render = |format: Format, color: bool| match format {
@@ -454,14 +500,14 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     if args.fix && (args.format != Format::Human || !args.outputs.is_empty()) {
         // the human summary says it; other formats get it on stderr
-        eprintln!("Fixed {} in {}.", human::plural(report.fixes_applied(), "problem"), human::plural(report.fixed.len(), "file"));
+        stderr_line!("Fixed {} in {}.", human::plural(report.fixes_applied(), "problem"), human::plural(report.fixed.len(), "file"));
     }
     let mut stdout_taken = false;
     for target in &args.outputs {
         let format = target.format.unwrap_or(args.format);
         stdout_taken |= target.format.is_none();
         if let Err(e) = std::fs::write(&target.file, render(format, false)) {
-            eprintln!("error: cannot write {}: {}", target.file.display(), crate::walk::describe_io(&e));
+            stderr_line!("error: cannot write {}: {}", target.file.display(), crate::walk::describe_io(&e));
             return ExitCode::from(2);
         }
     }
@@ -471,22 +517,38 @@ fn check(args: CheckArgs) -> ExitCode {
     finish(emit(&render(args.format, color)), code)
 }
 
+/// The most worker threads per core: more only adds start-up time (a thread each, with its parsers) and, past the
+/// system's limit, cannot be spawned at all.
+const THREADS_PER_CORE: usize = 4;
+
+/// `--threads N`, capped at [`THREADS_PER_CORE`] per core (with a notice when the cap applies); 0 stays "one per core".
+fn capped_threads(asked: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let max = cores.saturating_mul(THREADS_PER_CORE).max(THREADS_PER_CORE);
+    if asked > max {
+        stderr_line!("notice: --threads {asked} is more than this machine can use; using {max} ({THREADS_PER_CORE} per core)");
+        max
+    } else {
+        asked
+    }
+}
+
 /// `--diff`: the diff on stdout, what it would fix on stderr; exit 1 when there would be changes.
 fn print_diff(report: &Report) -> ExitCode {
     for notice in &report.notices {
-        eprintln!("notice: {notice}");
+        stderr_line!("notice: {notice}");
     }
     for error in &report.errors {
-        eprintln!("error: {error}");
+        stderr_line!("error: {error}");
     }
     let diff = crate::output::diff::render(&report.fixed);
     let applied = report.fixes_applied();
     let (_, hidden) = report.fixable();
     let hidden = if hidden > 0 { format!(" ({hidden} more with --unsafe-fixes)") } else { String::new() };
     if applied == 0 {
-        eprintln!("No fixes to apply{hidden}.");
+        stderr_line!("No fixes to apply{hidden}.");
     } else {
-        eprintln!("Would fix {} in {}{hidden}.", human::plural(applied, "problem"), human::plural(report.fixed.len(), "file"));
+        stderr_line!("Would fix {} in {}{hidden}.", human::plural(applied, "problem"), human::plural(report.fixed.len(), "file"));
     }
     let code = if !report.errors.is_empty() {
         2
@@ -501,14 +563,14 @@ fn print_diff(report: &Report) -> ExitCode {
 /// `--fix` on standard input: the fixed text on stdout (like ruff, for editors), the findings left on stderr.
 fn print_fixed_stdin(report: &Report, original: &[u8], color: bool) -> ExitCode {
     for notice in &report.notices {
-        eprintln!("notice: {notice}");
+        stderr_line!("notice: {notice}");
     }
     for error in &report.errors {
-        eprintln!("error: {error}");
+        stderr_line!("error: {error}");
     }
     // the input comes back byte for byte when nothing was fixed (also when it is not UTF-8)
     let text = report.fixed.first().map_or(original, |f| f.text.as_bytes());
-    eprint!("{}", human::render(report, Style { color, width: terminal_width() }, false));
+    stderr_text!("{}", human::render(report, Style { color, width: terminal_width() }, false));
     let code = exit_code(report);
     finish(emit_bytes(text), code)
 }

@@ -148,7 +148,9 @@ impl JsModelResolver {
     fn detect(&self, dir: &Path) -> JsProject {
         for ancestor in dir.ancestors() {
             let manifest = ancestor.join("package.json");
-            let Ok(text) = std::fs::read_to_string(&manifest) else { continue };
+            // only a regular file: a FIFO named package.json would block the run forever
+            let Ok(Some(bytes)) = crate::walk::read_regular_file(&manifest) else { continue };
+            let Ok(text) = String::from_utf8(bytes) else { continue };
             match serde_json::from_str::<PackageJson>(&text) {
                 Ok(pkg) => {
                     let names = pkg.dependencies.keys().chain(pkg.dev_dependencies.keys()).map(String::as_str);

@@ -60,6 +60,26 @@ impl Lang {
         TABLE.iter().find(|i| i.extensions.contains(&ext)).map(|i| i.lang)
     }
 
+    /// The language a `#!` line names (`#!/usr/bin/env python3`, `#!/usr/bin/node`, `#!/usr/bin/env -S deno run`),
+    /// for text that comes without a file name.
+    pub fn from_shebang(text: &[u8]) -> Option<Lang> {
+        let line = text.strip_prefix(b"#!")?;
+        let line = &line[..line.iter().position(|&b| b == b'\n').unwrap_or(line.len())];
+        let line = std::str::from_utf8(line).ok()?;
+        let mut words = line.split_whitespace().map(|w| w.rsplit('/').next().unwrap_or(w));
+        let mut program = words.next()?;
+        if program == "env" {
+            program = words.find(|w| !w.starts_with('-'))?;
+        }
+        let program = program.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+        match program {
+            "python" | "pypy" => Some(Lang::Python),
+            "node" | "nodejs" | "bun" => Some(Lang::JavaScript),
+            "deno" | "ts-node" | "tsx" => Some(Lang::TypeScript),
+            _ => None,
+        }
+    }
+
     pub fn grammar(self) -> tree_sitter::Language {
         match self {
             Lang::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
@@ -102,6 +122,16 @@ pub fn known_extensions() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shebang_lines_name_the_language() {
+        assert_eq!(Lang::from_shebang(b"#!/usr/bin/env python3\nimport x\n"), Some(Lang::Python));
+        assert_eq!(Lang::from_shebang(b"#!/usr/local/bin/python3.11\n"), Some(Lang::Python));
+        assert_eq!(Lang::from_shebang(b"#!/usr/bin/node\n"), Some(Lang::JavaScript));
+        assert_eq!(Lang::from_shebang(b"#!/usr/bin/env -S deno run\n"), Some(Lang::TypeScript));
+        assert_eq!(Lang::from_shebang(b"#!/bin/sh\n"), None);
+        assert_eq!(Lang::from_shebang(b"import os\n"), None);
+    }
 
     /// tree-sitter ABI mismatches only show at run time, in `set_language`: load every grammar.
     #[test]

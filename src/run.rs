@@ -225,7 +225,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
     let seen: Mutex<HashSet<PathBuf>> = Mutex::new(walked.explicit.clone());
     let found: Mutex<Vec<FileOutcome>> = Mutex::new(Vec::new());
     let walk_errors = walk::walk_dirs(&dirs, options.threads, Workspace::default, |ws, path, lang| {
-        if !seen.lock().unwrap_or_else(|e| e.into_inner()).insert(path.clone()) {
+        if !seen.lock().unwrap_or_else(|e| e.into_inner()).insert(config::absolute(&path)) {
             return;
         }
         if let Some(outcome) = lint(ws, &path, lang, false) {
@@ -236,6 +236,14 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
         return Err(RunError::Config(e));
     }
     outcomes.extend(found.into_inner().unwrap_or_else(|e| e.into_inner()));
+    // named pipes last, one at a time: each is read once, as its writer sends it
+    let mut ws = Workspace::default();
+    for (path, lang) in &walked.streams {
+        match configs.settings_for(path) {
+            Ok(settings) => outcomes.push(linter.lint_stream(&mut ws, &settings, path, *lang)),
+            Err(e) => return Err(RunError::Config(e)),
+        }
+    }
 
     let mut report = Report { errors: walked.errors, notices: walked.notices, fix: options.fix, ..Report::default() };
     report.errors.extend(walk_errors);
@@ -373,6 +381,47 @@ impl Linter<'_> {
         }
     }
 
+    /// Reads a named pipe to its end (at most [`STREAM_LIMIT`] bytes) and lints what came; a pipe is never fixed (a
+    /// rename would put a regular file in its place). Without an extension, a `#!` line picks the language.
+    fn lint_stream(&self, ws: &mut Workspace, settings: &Settings, path: &Path, lang: Option<Lang>) -> FileOutcome {
+        let bytes = match read_bounded(path, STREAM_LIMIT) {
+            Ok(Some(b)) => b,
+            Ok(None) => {
+                return FileOutcome::Failed(format!(
+                    "{}: not linted: the pipe sent more than {}",
+                    path.display(),
+                    crate::size::human(STREAM_LIMIT)
+                ))
+            }
+            Err(e) => return FileOutcome::Failed(format!("{}: {}", path.display(), walk::describe_io(&e))),
+        };
+        let Some(lang) = lang.or_else(|| Lang::from_shebang(&bytes)) else {
+            return FileOutcome::Failed(format!(
+                "{}: a pipe with no file extension and no `#!` line, so its language is unknown; use `ctxlint --stdin-filename NAME.py -` to lint a stream",
+                path.display()
+            ));
+        };
+        if bytes.contains(&0) {
+            return FileOutcome::Binary;
+        }
+        let text: Arc<str> = match String::from_utf8(bytes) {
+            Ok(s) => Arc::from(s),
+            Err(e) => Arc::from(invalid_bytes_as_question_marks(e.as_bytes())),
+        };
+        match self.run_engine(ws, settings, path, lang, text) {
+            Ok(findings) => {
+                let notices = if self.options.fix.apply {
+                    vec![format!("{}: a named pipe is linted but never fixed", path.display())]
+                } else {
+                    Vec::new()
+                };
+                FileOutcome::Linted(findings, notices, None)
+            }
+            Err(e @ EngineError::OutOfTime(_)) => FileOutcome::TooSlow(format!("{}: {e}", path.display())),
+            Err(e) => FileOutcome::Failed(format!("{}: {e}", path.display())),
+        }
+    }
+
     /// Lints (and with `--fix` fixes) a file's text; `valid`: the file was valid UTF-8 (else it is never fixed).
     fn lint_decoded(&self, ws: &mut Workspace, settings: &Settings, path: &Path, lang: Lang, text: Arc<str>, valid: bool) -> FileOutcome {
         if text.contains('\0') {
@@ -410,15 +459,29 @@ impl Linter<'_> {
             return Ok((findings, Vec::new(), None));
         }
         let mut host = Host { linter: self, ws, settings, path, lang };
+        // only a file with a fix can change (and need its findings back when its write fails)
+        let before = if findings.iter().any(|f| f.fix.is_some()) { findings.clone() } else { Vec::new() };
         let outcome = fixer::fix_file(&mut host, &text, findings, self.options.fix.policy)?;
         let fixed = (outcome.applied > 0 && *outcome.text != *text).then(|| FixedFile {
             path: path.to_path_buf(),
             original: text,
             text: outcome.text,
             applied: outcome.applied,
+            findings_before: before,
         });
         Ok((outcome.findings, outcome.notices, fixed))
     }
+}
+
+/// The most a named pipe may send: what comes through a pipe has no size to check beforehand.
+pub const STREAM_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// Reads `path` to its end, or `Ok(None)` when it holds more than `limit` bytes.
+fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
 /// The text of a file that is not valid UTF-8, with each byte of an invalid sequence read as `?`: byte offsets, lines
@@ -450,6 +513,3 @@ impl FixHost for Host<'_, '_> {
         self.ws.parse(self.lang, text).map_or(true, |tree| tree.root_node().has_error())
     }
 }
-        // only a file with a fix can change (and need its findings back when its write fails)
-        let before = if findings.iter().any(|f| f.fix.is_some()) { findings.clone() } else { Vec::new() };
-            findings_before: before,

@@ -43,6 +43,10 @@ pub fn parse(text: &str) -> Result<SizeLimit, String> {
     if !bytes.is_finite() || bytes < 0.0 || bytes > u64::MAX as f64 {
         return Err(bad());
     }
+    if bytes > 0.0 && bytes.round() == 0.0 {
+        // `0.4` is not "no limit": only a written zero is
+        return Err(format!("invalid size `{text}`: less than one byte (0 means no limit)"));
+    }
     Ok(SizeLimit(Some(bytes.round() as u64).filter(|b| *b > 0)))
 }
 

@@ -11,7 +11,10 @@ use crate::lang::{self, Lang};
 #[derive(Debug, Default)]
 pub struct Walked {
     pub files: Vec<(PathBuf, Lang)>,
-    /// Files named on the command line (config `exclude` does not apply to them).
+    /// Named pipes (`ctxlint <(cat a.py)`, a FIFO named `in.py`): read once as a stream, linted, never fixed. The
+    /// language comes from the name, else from a `#!` line.
+    pub streams: Vec<(PathBuf, Option<Lang>)>,
+    /// The absolute forms of the files named on the command line (a walk that reaches one again skips it).
     pub explicit: std::collections::HashSet<PathBuf>,
     /// Paths given on the command line that do not exist, and directories or entries that could not be read.
     pub errors: Vec<String>,
@@ -26,12 +29,16 @@ pub const IGNORE_FILE: &str = ".ctxlintignore";
 pub fn explicit(paths: &[PathBuf]) -> (Walked, Vec<PathBuf>) {
     let mut out = Walked::default();
     let mut dirs = Vec::new();
+    // one file named twice (`a.py` and `$PWD/a.py`, or through a link) is linted once, under the first name
+    let mut identities = std::collections::HashSet::new();
     for path in paths {
         match std::fs::metadata(path) {
             Err(e) => out.errors.push(format!("{}: {}", path.display(), describe_io(&e))),
             Ok(meta) if meta.is_file() => match Lang::from_path(path) {
                 Some(lang) => {
-                    if out.explicit.insert(clean(path)) {
+                    let identity = std::fs::canonicalize(path).unwrap_or_else(|_| crate::config::absolute(path));
+                    if identities.insert(identity) {
+                        out.explicit.insert(crate::config::absolute(path));
                         out.files.push((clean(path), lang));
                     }
                 }
@@ -41,10 +48,95 @@ pub fn explicit(paths: &[PathBuf]) -> (Walked, Vec<PathBuf>) {
                     lang::known_extensions().iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join(" ")
                 )),
             },
-            Ok(_) => dirs.push(path.clone()),
+            Ok(meta) if meta.is_dir() => dirs.push(path.clone()),
+            Ok(meta) => match special_kind(&meta) {
+                SpecialKind::Pipe => out.streams.push((clean(path), Lang::from_path(path))),
+                other => out.errors.push(format!("{}: {}, not a file; not read", path.display(), other.describe())),
+            },
         }
     }
     (out, dirs)
+}
+
+/// What a path that is neither a regular file nor a directory is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SpecialKind {
+    Pipe,
+    CharDevice,
+    BlockDevice,
+    Socket,
+    Other,
+}
+
+impl SpecialKind {
+    fn describe(self) -> &'static str {
+        match self {
+            SpecialKind::Pipe => "a named pipe",
+            SpecialKind::CharDevice => "a character device",
+            SpecialKind::BlockDevice => "a block device",
+            SpecialKind::Socket => "a socket",
+            SpecialKind::Other => "a special file",
+        }
+    }
+}
+
+fn special_kind(meta: &std::fs::Metadata) -> SpecialKind {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            SpecialKind::Pipe
+        } else if t.is_char_device() {
+            SpecialKind::CharDevice
+        } else if t.is_block_device() {
+            SpecialKind::BlockDevice
+        } else if t.is_socket() {
+            SpecialKind::Socket
+        } else {
+            SpecialKind::Other
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        SpecialKind::Other
+    }
+}
+
+/// Reads a file only if it is a regular file: opened without blocking (a FIFO planted under a name that is read, such
+/// as `package.json`, would otherwise hang the run), then checked on the open handle. `Ok(None)`: not a regular file.
+pub fn read_regular_file(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    file.read_to_end(&mut bytes)?;
+    Ok(Some(bytes))
+}
+
+/// The files the walk itself reads in a directory (the `ignore` crate opens them with a blocking open).
+const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore", IGNORE_FILE, ".git/info/exclude"];
+
+/// The first file of [`IGNORE_FILES`] in `dir` that exists but is not a regular file: a FIFO there would block the
+/// walk forever, a device would be read without end.
+fn special_ignore_file(dir: &Path) -> Option<PathBuf> {
+    IGNORE_FILES.iter().map(|name| dir.join(name)).find(|p| std::fs::metadata(p).is_ok_and(|m| !m.is_file()))
+}
+
+/// The error for a directory that is not walked because of [`special_ignore_file`].
+fn not_walked(dir: &Path, file: &Path) -> String {
+    format!("{}: not walked: {} is not a regular file (reading it could block forever)", dir.display(), file.display())
 }
 
 /// Walks `dirs` on `threads` threads (0: one per core) and calls `visit` for every file with a language, on the
@@ -56,7 +148,23 @@ pub fn walk_dirs<S: Send>(
     init: impl Fn() -> S + Sync,
     visit: impl Fn(&mut S, PathBuf, Lang) + Sync,
 ) -> Vec<String> {
-    let Some((first, rest)) = dirs.split_first() else { return Vec::new() };
+    let mut errors = Vec::new();
+    // the walker reads the ignore files of each root and of its parents before anything else
+    let dirs: Vec<&PathBuf> = dirs
+        .iter()
+        .filter(|dir| {
+            let absolute = crate::config::absolute(dir);
+            let parents = absolute.ancestors().skip(1).map(Path::to_path_buf);
+            match std::iter::once(dir.to_path_buf()).chain(parents).find_map(|d| special_ignore_file(&d)) {
+                Some(file) => {
+                    errors.push(not_walked(dir, &file));
+                    false
+                }
+                None => true,
+            }
+        })
+        .collect();
+    let Some((first, rest)) = dirs.split_first() else { return errors };
     let mut builder = WalkBuilder::new(first);
     for dir in rest {
         builder.add(dir);
@@ -72,7 +180,21 @@ pub fn walk_dirs<S: Send>(
         .follow_links(false)
         .add_custom_ignore_filename(IGNORE_FILE)
         .threads(threads);
-    let errors = std::sync::Mutex::new(Vec::new());
+    let errors = std::sync::Arc::new(std::sync::Mutex::new(errors));
+    let filter_errors = errors.clone();
+    // a directory is filtered before the walker opens its ignore files
+    builder.filter_entry(move |entry| {
+        if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) {
+            return true;
+        }
+        match special_ignore_file(entry.path()) {
+            Some(file) => {
+                filter_errors.lock().unwrap_or_else(|e| e.into_inner()).push(not_walked(entry.path(), &file));
+                false
+            }
+            None => true,
+        }
+    });
     builder.build_parallel().run(|| {
         let mut state = init();
         let (visit, errors) = (&visit, &errors);
@@ -90,7 +212,7 @@ pub fn walk_dirs<S: Send>(
             ignore::WalkState::Continue
         })
     });
-    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut errors = std::mem::take(&mut *errors.lock().unwrap_or_else(|e| e.into_inner()));
     errors.sort();
     errors
 }

@@ -171,7 +171,13 @@ pub fn summary(report: &Report, with_time: bool) -> String {
     } else {
         String::new()
     };
-    let line = if shown == 0 {
+    let line = if shown == 0 && !report.errors.is_empty() {
+        // an error (a missing path, an unreadable file, a write refused) means not everything was checked
+        format!(
+            "{fixed}No problems found in {files} checked{time}{skipped}, but {} stopped part of the run (see above).",
+            plural(report.errors.len(), "error")
+        )
+    } else if shown == 0 {
         format!("{fixed}All checks passed: {files} checked{time}{skipped}.")
     } else {
         format!(

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::display_path;
+use super::display_path_bytes;
 use crate::finding::{Finding, Severity};
 use crate::position::LineIndex;
 use crate::registry::{Registry, Rule};
@@ -214,10 +214,10 @@ fn pascal_name(id: &str) -> String {
     id.split(['/', '-']).filter(|p| !p.is_empty()).map(|p| p[..1].to_ascii_uppercase() + &p[1..]).collect()
 }
 
-/// Percent-encodes a relative path for a URI, keeping `/`.
-fn uri_path(path: &str) -> String {
+/// Percent-encodes a path's bytes for a URI, keeping `/`: a name that is not UTF-8 keeps its bytes (`%E9`).
+fn uri_path_bytes(path: &[u8]) -> String {
     let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
+    for &b in path {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
             out.push(b as char);
         } else {
@@ -228,11 +228,11 @@ fn uri_path(path: &str) -> String {
 }
 
 fn artifact(finding_path: &std::path::Path) -> ArtifactLocation {
-    let shown = display_path(finding_path);
-    if finding_path.is_absolute() && shown.starts_with('/') {
-        ArtifactLocation { uri: format!("file://{}", uri_path(&shown)), uri_base_id: None }
+    let shown = display_path_bytes(finding_path);
+    if finding_path.is_absolute() && shown.starts_with(b"/") {
+        ArtifactLocation { uri: format!("file://{}", uri_path_bytes(&shown)), uri_base_id: None }
     } else {
-        ArtifactLocation { uri: uri_path(&shown), uri_base_id: Some(SRCROOT) }
+        ArtifactLocation { uri: uri_path_bytes(&shown), uri_base_id: Some(SRCROOT) }
     }
 }
 
@@ -387,9 +387,9 @@ pub fn render(report: &Report, registry: &Registry, cwd_uri: &str) -> String {
 
 /// The `file://` URI of the working directory, with a trailing slash.
 pub fn cwd_uri() -> String {
-    let cwd = std::env::current_dir().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_else(|_| "/".to_string());
-    let path = if cwd.starts_with('/') { cwd } else { format!("/{cwd}") };
-    let mut uri = format!("file://{}", uri_path(&path));
+    let cwd = std::env::current_dir().map(|p| super::path_bytes(&p)).unwrap_or_else(|_| b"/".to_vec());
+    let path = if cwd.starts_with(b"/") { cwd } else { [b"/".as_slice(), &cwd].concat() };
+    let mut uri = format!("file://{}", uri_path_bytes(&path));
     if !uri.ends_with('/') {
         uri.push('/');
     }
@@ -406,6 +406,7 @@ mod tests {
         assert_eq!(pascal_name("parse-error"), "ParseError");
         assert_eq!(sentence("lost"), "lost.");
         assert_eq!(sentence("lost."), "lost.");
-        assert_eq!(uri_path("src/a b/ü.py"), "src/a%20b/%C3%BC.py");
+        assert_eq!(uri_path_bytes("src/a b/ü.py".as_bytes()), "src/a%20b/%C3%BC.py");
+        assert_eq!(uri_path_bytes(b"caf\xe9\\x.py"), "caf%E9%5Cx.py");
     }
 }
