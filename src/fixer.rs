@@ -1,7 +1,7 @@
 //! Applies the findings' fixes to one file's text until none is left: compatible fixes go in one pass, a fix whose
 //! edits clash with one already taken waits for the next pass (after a re-lint), the loop stops at a fixed point or
 //! after [`MAX_PASSES`], and a fix that would make the file fail to parse is dropped with a notice.
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::finding::Finding;
 use crate::fix::{self, Applicability, Edit, Fix};
@@ -55,6 +55,11 @@ pub struct Outcome {
 }
 
 /// Fixes `source` (whose findings are `findings`) to a fixed point.
+///
+/// Each pass takes every fix whose edits do not clash with a fix taken before it, applies them all at once and parses
+/// the result once. Only when that text does not parse are the fixes bisected: a fix that breaks the parse
+/// on its own is dropped with a notice, and fixes that parse apart but not together wait for the next pass. So a pass
+/// costs one parse when every fix is good, and about `k log n` parses when `k` of its `n` fixes are not.
 pub fn fix_file(host: &mut dyn FixHost, source: &str, findings: Vec<Finding>, policy: Policy) -> Result<Outcome, String> {
     let mut out = Outcome { text: source.to_string(), applied: 0, findings, notices: Vec::new() };
     if !out.findings.iter().any(|f| policy.fix_of(f).is_some()) {
@@ -69,45 +74,40 @@ pub fn fix_file(host: &mut dyn FixHost, source: &str, findings: Vec<Finding>, po
     // fixes that cannot be applied, by what they do (offsets move between passes), so they are not retried
     let mut dropped: HashSet<String> = HashSet::new();
     for _ in 0..MAX_PASSES {
-        let candidates: Vec<(&Finding, &Fix)> = out
+        let candidates: Vec<Candidate<'_>> = out
             .findings
             .iter()
             .filter_map(|f| policy.fix_of(f).map(|fix| (f, fix)))
-            .filter(|(f, fix)| !dropped.contains(&identity(f, fix, &out.text)))
+            .filter(|(f, fix)| dropped.is_empty() || !dropped.contains(&identity(f, fix, &out.text)))
             .collect();
         if candidates.is_empty() {
             return Ok(out);
         }
-        let mut taken: Vec<&Edit> = Vec::new();
-        let mut count = 0;
-        let mut first_alone: Option<String> = None;
+        let mut taken = Taken::default();
+        let mut chosen: Vec<Candidate<'_>> = Vec::new();
         for (finding, fix) in candidates {
-            if fix.edits.iter().any(|e| taken.iter().any(|t| fix::clash(e, t))) {
+            if fix.edits.iter().any(|e| taken.clashes(e)) {
                 continue; // waits for the next pass
             }
-            let Some(alone) = fix.apply(&out.text) else {
+            if !applies_cleanly(&out.text, &fix.edits) {
                 dropped.insert(identity(finding, fix, &out.text));
                 out.notices.push(format!("{}: the {} fix was not applied: its edits overlap", where_(finding), finding.rule));
                 continue;
-            };
-            if host.has_syntax_error(&alone) {
-                dropped.insert(identity(finding, fix, &out.text));
-                out.notices.push(format!("{}: the {} fix was not applied: the file would no longer parse", where_(finding), finding.rule));
-                continue;
             }
-            taken.extend(&fix.edits);
-            count += 1;
-            first_alone.get_or_insert(alone);
+            taken.add(&fix.edits);
+            chosen.push((finding, fix));
         }
-        let Some(first_alone) = first_alone else { continue };
-        let mut next = fix::apply_edits(&out.text, taken).filter(|t| count == 1 || !host.has_syntax_error(t));
-        if next.is_none() {
-            // fixes that parse one by one but not together: take the first now, the others on the next pass
-            next = Some(first_alone);
-            count = 1;
+        if chosen.is_empty() {
+            continue;
         }
-        out.text = next.unwrap_or_default();
-        out.applied += count;
+        let split = Check { host: &mut *host, text: &out.text }.split(&chosen);
+        for (finding, fix) in &split.breaking {
+            dropped.insert(identity(finding, fix, &out.text));
+            out.notices.push(format!("{}: the {} fix was not applied: the file would no longer parse", where_(finding), finding.rule));
+        }
+        let Some(next) = split.text else { continue };
+        out.applied += split.good.len();
+        out.text = next;
         out.findings = host.lint(&out.text)?;
     }
     let left = out.findings.iter().filter(|f| policy.fix_of(f).is_some()).count();
@@ -120,6 +120,112 @@ pub fn fix_file(host: &mut dyn FixHost, source: &str, findings: Vec<Finding>, po
         }
     }
     Ok(out)
+}
+
+/// The edits of the fixes taken in a pass, by start offset: they do not overlap (identical edits, such as one import
+/// that several fixes add, are kept once), so whether a new edit clashes with any of them needs only its neighbours.
+#[derive(Default)]
+struct Taken<'a> {
+    by_start: BTreeMap<usize, Vec<&'a Edit>>,
+}
+
+impl<'a> Taken<'a> {
+    /// Does `edit` clash ([`fix::clash`]) with an edit taken before? The same answer as comparing it with each.
+    fn clashes(&self, edit: &Edit) -> bool {
+        let start = edit.range.start;
+        // the last edit starting at or before `edit`: the only one that can reach over its start
+        if let Some((_, before)) = self.by_start.range(..=start).next_back() {
+            if before.iter().any(|t| fix::clash(edit, t)) {
+                return true;
+            }
+        }
+        // an edit starting inside `edit` overlaps it
+        start < edit.range.end && self.by_start.range(start + 1..edit.range.end).next().is_some()
+    }
+
+    fn add(&mut self, edits: &'a [Edit]) {
+        for e in edits {
+            let same = self.by_start.entry(e.range.start).or_default();
+            if !same.contains(&e) {
+                same.push(e);
+            }
+        }
+    }
+}
+
+/// Would [`fix::apply_edits`] apply these edits to `text` (in bounds, on character boundaries, no overlap)? Checked
+/// on the edits alone, without building the text.
+fn applies_cleanly(text: &str, edits: &[Edit]) -> bool {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by(|a, b| (a.range.start, a.range.end, &a.replacement).cmp(&(b.range.start, b.range.end, &b.replacement)));
+    sorted.dedup();
+    let mut at = 0;
+    for e in sorted {
+        let (start, end) = (e.range.start, e.range.end);
+        if start < at || start > end || end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            return false;
+        }
+        at = end;
+    }
+    true
+}
+
+/// A fix of a finding.
+type Candidate<'f> = (&'f Finding, &'f Fix);
+
+/// What checking a set of fixes together found.
+struct Split<'f> {
+    /// Fixes that parse together, in their order.
+    good: Vec<Candidate<'f>>,
+    /// The text with the good fixes applied (`None` when there is none).
+    text: Option<String>,
+    /// Fixes that make the text fail to parse on their own.
+    breaking: Vec<Candidate<'f>>,
+}
+
+/// Applies sets of non-clashing fixes to one text and parses the result.
+struct Check<'h, 't> {
+    host: &'h mut dyn FixHost,
+    text: &'t str,
+}
+
+impl Check<'_, '_> {
+    /// The text with `fixes` applied, if it parses.
+    fn parses(&mut self, fixes: &[Candidate<'_>]) -> Option<String> {
+        let next = fix::apply_edits(self.text, fixes.iter().flat_map(|(_, fix)| &fix.edits))?;
+        (!self.host.has_syntax_error(&next)).then_some(next)
+    }
+
+    /// Splits `fixes` (which do not clash) into a set that parses together, the fixes that break the parse on their
+    /// own, and (in neither) fixes that parse apart but not with the others, which wait for the next pass. All of
+    /// them together when that parses; else each half, recursively, then the halves' good sets together, or the
+    /// first half's alone when they do not go together.
+    fn split<'f>(&mut self, fixes: &[Candidate<'f>]) -> Split<'f> {
+        if let Some(text) = self.parses(fixes) {
+            return Split { good: fixes.to_vec(), text: Some(text), breaking: Vec::new() };
+        }
+        if fixes.len() == 1 {
+            return Split { good: Vec::new(), text: None, breaking: fixes.to_vec() };
+        }
+        let (left, right) = fixes.split_at(fixes.len() / 2);
+        let mut first = self.split(left);
+        let second = self.split(right);
+        first.breaking.extend(second.breaking);
+        if second.good.is_empty() {
+            return first;
+        }
+        if first.good.is_empty() {
+            return Split { good: second.good, text: second.text, breaking: first.breaking };
+        }
+        // both halves whole make `fixes`, known not to parse
+        if first.good.len() < left.len() || second.good.len() < right.len() {
+            let both: Vec<Candidate<'f>> = first.good.iter().chain(&second.good).copied().collect();
+            if let Some(text) = self.parses(&both) {
+                return Split { good: both, text: Some(text), breaking: first.breaking };
+            }
+        }
+        first
+    }
 }
 
 fn where_(finding: &Finding) -> String {
@@ -259,5 +365,87 @@ mod tests {
         assert_eq!(out.applied, MAX_PASSES);
         assert_eq!(out.notices.len(), 1);
         assert!(out.notices[0].contains("did not settle"), "{:?}", out.notices);
+    }
+
+    /// A host for many fixes: a finding for every `x`, fixed to `y`, or to `!` (a parse error) at the offsets in
+    /// `breaking`; `yy` is a parse error too (two fixes that parse apart but not together). Counts parses.
+    struct Many {
+        breaking: Vec<usize>,
+        parses: usize,
+    }
+
+    impl FixHost for Many {
+        fn lint(&mut self, text: &str) -> Result<Vec<Finding>, String> {
+            let fix = |i: usize| if self.breaking.contains(&i) { "!" } else { "y" };
+            Ok(text.match_indices('x').map(|(i, _)| finding(text, i, vec![Edit::replace(i..i + 1, fix(i))], Applicability::Safe)).collect())
+        }
+
+        fn has_syntax_error(&mut self, text: &str) -> bool {
+            self.parses += 1;
+            text.contains('!') || text.contains("yy")
+        }
+    }
+
+    /// 1,000 compatible fixes: one parse of the file as it is, one of all the fixes together.
+    #[test]
+    fn many_good_fixes_cost_one_parse() {
+        let text = "x ".repeat(1000);
+        let mut host = Many { breaking: Vec::new(), parses: 0 };
+        let findings = host.lint(&text).expect("lints");
+        let out = fix_file(&mut host, &text, findings, Policy::default()).expect("fixes");
+        assert_eq!((out.text, out.applied), ("y ".repeat(1000), 1000));
+        assert_eq!(host.parses, 2);
+        assert!(out.notices.is_empty(), "{:?}", out.notices);
+    }
+
+    /// Two bad fixes among 1,000: found by bisection, in about `2 log2(1000)` parses each, and dropped with the notice
+    /// a fix that breaks the parse gets; the 998 others are applied in the same pass.
+    #[test]
+    fn bad_fixes_among_many_are_found_by_bisection() {
+        let text = "x ".repeat(1000);
+        let mut host = Many { breaking: vec![200, 1500], parses: 0 };
+        let findings = host.lint(&text).expect("lints");
+        let out = fix_file(&mut host, &text, findings, Policy::default()).expect("fixes");
+        let mut want = "y ".repeat(1000);
+        want.replace_range(200..201, "x");
+        want.replace_range(1500..1501, "x");
+        assert_eq!((out.text, out.applied), (want, 998));
+        assert_eq!(
+            out.notices,
+            [
+                "t.toy:1:201: the toy fix was not applied: the file would no longer parse",
+                "t.toy:1:1501: the toy fix was not applied: the file would no longer parse"
+            ]
+        );
+        assert!(host.parses <= 60, "{} parses", host.parses);
+    }
+
+    /// Fixes that parse one by one but not together: the first goes in now; on the next pass the other would break
+    /// the parse on its own, so it is dropped with the notice.
+    #[test]
+    fn fixes_that_parse_apart_but_not_together_wait_for_the_next_pass() {
+        let mut host = Many { breaking: Vec::new(), parses: 0 };
+        let findings = host.lint("xx x").expect("lints");
+        let out = fix_file(&mut host, "xx x", findings, Policy::default()).expect("fixes");
+        assert_eq!((out.text.as_str(), out.applied), ("yx y", 2));
+        assert_eq!(out.notices, ["t.toy:1:2: the toy fix was not applied: the file would no longer parse"]);
+    }
+
+    /// The index of taken edits answers as comparing with every taken edit does.
+    #[test]
+    fn taken_edits_clash_as_each_pair_does() {
+        let taken_edits =
+            [Edit::replace(2..4, "a"), Edit::insert(4, "b"), Edit::insert(0, "i"), Edit::replace(0..1, "c"), Edit::replace(8..9, "d")];
+        let mut taken = Taken::default();
+        taken.add(&taken_edits);
+        for start in 0..11 {
+            for end in start..11 {
+                for text in ["a", "b", "i", "z"] {
+                    let e = Edit::replace(start..end, text);
+                    let each = taken_edits.iter().any(|t| fix::clash(&e, t));
+                    assert_eq!(taken.clashes(&e), each, "{e:?}");
+                }
+            }
+        }
     }
 }

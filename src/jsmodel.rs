@@ -134,41 +134,57 @@ impl JsModelResolver {
             _ => PathBuf::from("."),
         };
         let dir = dir.canonicalize().unwrap_or(dir);
-        if let Some(project) = self.by_dir.lock().ok().and_then(|m| m.get(&dir).cloned()) {
-            return project;
+        // held while manifests are read, so two threads never read the same one
+        let mut cache = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(project) = cache.get(&dir) {
+            return project.clone();
         }
-        let project = self.detect(&dir);
-        if let Ok(mut cache) = self.by_dir.lock() {
-            cache.insert(dir, project.clone());
+        // walk up to the first directory with an answer: one seen before, or one with a valid package.json; every
+        // directory passed gets that answer too, so each package.json is read once per run
+        let mut passed = Vec::new();
+        let mut project = None;
+        for ancestor in dir.ancestors() {
+            if let Some(found) = cache.get(ancestor) {
+                project = Some(found.clone());
+                break;
+            }
+            passed.push(ancestor.to_path_buf());
+            if let Some(own) = self.manifest_project(ancestor) {
+                project = Some(own);
+                break;
+            }
+        }
+        let project = project.unwrap_or_else(|| JsProject::bare(JsModel::AsyncLocalStorage));
+        for d in passed {
+            cache.insert(d, project.clone());
         }
         project
     }
 
-    /// Walks up from `dir` to the first package.json that names a known OpenTelemetry package.
-    fn detect(&self, dir: &Path) -> JsProject {
-        for ancestor in dir.ancestors() {
-            let manifest = ancestor.join("package.json");
-            // only a regular file: a FIFO named package.json would block the run forever
-            let Ok(Some(bytes)) = crate::walk::read_regular_file(&manifest) else { continue };
-            let Ok(text) = String::from_utf8(bytes) else { continue };
-            match serde_json::from_str::<PackageJson>(&text) {
-                Ok(pkg) => {
-                    let names = pkg.dependencies.keys().chain(pkg.dev_dependencies.keys()).map(String::as_str);
-                    // The nearest package.json decides, even when it names no OpenTelemetry package.
-                    let model = model_from_dependencies(names.clone()).unwrap_or(JsModel::AsyncLocalStorage);
-                    return JsProject { model, deps: Arc::new(names.map(str::to_string).collect()) };
-                }
-                Err(e) => {
-                    if let Ok(mut n) = self.notices.lock() {
-                        let msg = format!("{}: not valid JSON ({e}); JS context manager detection looks further up", manifest.display());
-                        if !n.contains(&msg) {
-                            n.push(msg);
-                        }
+    /// What the package.json in `dir` says: `None` when there is none, or it is not valid JSON (detection then looks
+    /// further up).
+    fn manifest_project(&self, dir: &Path) -> Option<JsProject> {
+        let manifest = dir.join("package.json");
+        // only a regular file: a FIFO named package.json would block the run forever
+        let Ok(Some(bytes)) = crate::walk::read_regular_file(&manifest) else { return None };
+        let text = String::from_utf8(bytes).ok()?;
+        match serde_json::from_str::<PackageJson>(&text) {
+            Ok(pkg) => {
+                let names = pkg.dependencies.keys().chain(pkg.dev_dependencies.keys()).map(String::as_str);
+                // The nearest package.json decides, even when it names no OpenTelemetry package.
+                let model = model_from_dependencies(names.clone()).unwrap_or(JsModel::AsyncLocalStorage);
+                Some(JsProject { model, deps: Arc::new(names.map(str::to_string).collect()) })
+            }
+            Err(e) => {
+                if let Ok(mut n) = self.notices.lock() {
+                    let msg = format!("{}: not valid JSON ({e}); JS context manager detection looks further up", manifest.display());
+                    if !n.contains(&msg) {
+                        n.push(msg);
                     }
                 }
+                None
             }
         }
-        JsProject::bare(JsModel::AsyncLocalStorage)
     }
 
     /// Problems met while reading package.json files, for the user.

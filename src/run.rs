@@ -360,6 +360,10 @@ impl Linter<'_> {
     /// Reads and lints one file, unless it is larger than `limit`.
     fn lint_file(&self, ws: &mut Workspace, settings: &Settings, path: &Path, lang: Lang, limit: SizeLimit) -> FileOutcome {
         if let Ok(meta) = std::fs::metadata(path) {
+            // whatever the limit, even for a named file: not read at all
+            if crate::size::over_hard_limit(meta.len()) {
+                return FileOutcome::TooLarge(crate::size::hard_limit_notice(path, meta.len()));
+            }
             if limit.exceeded_by(meta.len()) {
                 return FileOutcome::TooLarge(format!(
                     "{}: not linted: {} is over the {limit} limit for walked files (name it on the command line, or raise `--max-file-size` / `max-file-size`)",
@@ -424,6 +428,10 @@ impl Linter<'_> {
 
     /// Lints (and with `--fix` fixes) a file's text; `valid`: the file was valid UTF-8 (else it is never fixed).
     fn lint_decoded(&self, ws: &mut Workspace, settings: &Settings, path: &Path, lang: Lang, text: Arc<str>, valid: bool) -> FileOutcome {
+        // standard input, pipes, and a file that grew since its size was checked
+        if crate::size::over_hard_limit(text.len() as u64) {
+            return FileOutcome::TooLarge(crate::size::hard_limit_notice(path, text.len() as u64));
+        }
         if text.contains('\0') {
             return FileOutcome::Binary;
         }

@@ -1,6 +1,9 @@
 //! JSON output, schema version 1: one document with every finding and a summary. Paths are relative to the working
 //! directory with `/` separators; lines and columns are 1-based (columns count Unicode scalar values); byte offsets
 //! are 0-based and end-exclusive.
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::display_path;
@@ -90,8 +93,38 @@ fn position(lines: &LineIndex, source: &str, offset: usize) -> Position {
     Position { line: lc.line, column: lc.column }
 }
 
-fn finding(f: &Finding) -> JsonFinding<'_> {
-    let lines = LineIndex::new(&f.source);
+/// The line index of each source text, built once however many findings it has (findings of one file share their
+/// text's `Arc`).
+#[derive(Default)]
+pub(super) struct LineIndexes {
+    by_text: HashMap<*const u8, (Arc<str>, LineIndex)>,
+}
+
+impl LineIndexes {
+    pub(super) fn of(&mut self, source: &Arc<str>) -> &LineIndex {
+        let key = source.as_ptr();
+        // the entry keeps its text alive, so no other text can take its address
+        &self.by_text.entry(key).or_insert_with(|| (source.clone(), LineIndex::new(source))).1
+    }
+}
+
+fn finding<'a>(f: &'a Finding, indexes: &mut LineIndexes) -> JsonFinding<'a> {
+    // only labels need the index (the finding's own positions are computed already)
+    let labels = if f.labels.is_empty() {
+        Vec::new()
+    } else {
+        let lines = indexes.of(&f.source);
+        f.labels
+            .iter()
+            .map(|l| JsonLabel {
+                message: &l.message,
+                start: position(lines, &f.source, l.range.start),
+                end: position(lines, &f.source, l.range.end),
+                start_byte: l.range.start,
+                end_byte: l.range.end,
+            })
+            .collect()
+    };
     JsonFinding {
         rule: &f.rule,
         severity: f.severity.as_str(),
@@ -103,17 +136,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         message: &f.message,
         label: &f.label,
         help: f.help.as_deref(),
-        labels: f
-            .labels
-            .iter()
-            .map(|l| JsonLabel {
-                message: &l.message,
-                start: position(&lines, &f.source, l.range.start),
-                end: position(&lines, &f.source, l.range.end),
-                start_byte: l.range.start,
-                end_byte: l.range.end,
-            })
-            .collect(),
+        labels,
         fix: f.fix.as_ref().map(|fix| JsonFix {
             applicability: fix.applicability.as_str(),
             description: &fix.description,
@@ -132,7 +155,10 @@ pub fn render(report: &Report) -> String {
     let doc = Document {
         version: SCHEMA_VERSION,
         tool: Tool { name: "ctxlint", version: env!("CARGO_PKG_VERSION") },
-        findings: report.findings.iter().map(finding).collect(),
+        findings: {
+            let mut indexes = LineIndexes::default();
+            report.findings.iter().map(|f| finding(f, &mut indexes)).collect()
+        },
         summary: Summary {
             findings: report.unsuppressed().count(),
             errors: report.unsuppressed().filter(|f| f.severity == crate::finding::Severity::Error).count(),
