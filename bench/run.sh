@@ -16,6 +16,22 @@ ROUNDS=5
 if [ "${1:-}" = "--quick" ]; then QUICK=(--quick); ROUNDS=2; fi
 PEERS="${CTXBENCH_PEERS:-${TMPDIR:-/tmp}/ctxlint-bench-peers}"
 
+# The executable cargo built for target $1 (a bin or an example), read from `cargo build --message-format=json` on
+# stdin: wherever CARGO_TARGET_DIR or a config puts it, never a stale ./target.
+cargo_exe() {
+  python3 -c 'import json, sys
+for line in sys.stdin:
+    try:
+        m = json.loads(line)
+    except ValueError:
+        continue
+    if m.get("reason") == "compiler-artifact" and m.get("target", {}).get("name") == sys.argv[1] and m.get("executable"):
+        print(m["executable"])
+        break
+else:
+    sys.exit("cargo built no executable named " + sys.argv[1])' "$1"
+}
+
 say() { printf '\n== %s\n' "$*" >&2; }
 
 say "corpus"
@@ -48,13 +64,15 @@ hyperfine --version >&2
 "$PEERS/npm/node_modules/.bin/oxlint" --version >&2
 
 say "build"
-(cd "$REPO" && cargo build -q --release --locked --bin ctxlint --example parse_all) >&2
+built="$(cd "$REPO" && cargo build -q --release --locked --bin ctxlint --example parse_all --message-format=json)"
+CTXLINT="$(cargo_exe ctxlint <<<"$built")"
+BASELINE="$(cargo_exe parse_all <<<"$built")"
 
 say "measure ($ROUNDS rounds)"
 python3 "$HERE/compare.py" \
   --corpus "$CORPUS" \
-  --ctxlint "$REPO/target/release/ctxlint" \
-  --baseline "$REPO/target/release/examples/parse_all" \
+  --ctxlint "$CTXLINT" \
+  --baseline "$BASELINE" \
   --ruff "$PEERS/venv/bin/ruff" \
   --ast-grep "$PEERS/venv/bin/ast-grep" \
   --oxlint "$PEERS/npm/node_modules/.bin/oxlint" \

@@ -9,7 +9,7 @@ use crate::config::Discovery;
 use crate::engine::EngineOptions;
 use crate::jsmodel::JsModelChoice;
 use crate::output::human::{self, Style};
-use crate::output::{github, json, sarif};
+use crate::output::{concise, github, gitlab, json, junit, sarif};
 use crate::registry;
 use crate::run::{self, FixOptions, Report, RunError, RunOptions};
 
@@ -36,7 +36,8 @@ macro_rules! stderr_text {
     version,
     about,
     args_conflicts_with_subcommands = true,
-    after_help = "Exit codes: 0 no findings, 1 findings, 2 usage error, missing path, unreadable file or internal error."
+    after_help = "Exit codes: 0 no failing findings (infos alone do not fail), 1 errors or warnings (see --exit-zero, \
+                  --deny-warnings, --max-warnings), 2 usage error, missing path, unreadable file or internal error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -52,8 +53,11 @@ pub enum Command {
     /// List every rule: id, languages, default severity and summary.
     Rules {
         /// Print the list as the Markdown table of README.md.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "format")]
         markdown: bool,
+        /// `text` (a table) or `json` (every rule with its metadata and docs URL, for tooling).
+        #[arg(long, value_enum, default_value = "text")]
+        format: RulesFormat,
     },
     /// Show the full documentation of one rule.
     Rule {
@@ -62,6 +66,13 @@ pub enum Command {
     },
     /// Print the settings that apply to a path, and the file they come from.
     Config(ConfigArgs),
+}
+
+/// How `ctxlint rules` prints the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -135,6 +146,12 @@ pub enum Format {
     Sarif,
     /// GitHub Actions annotations (`::error file=..::message`).
     Github,
+    /// One line per finding, `path:line:col: rule [*] message` (ruff's `concise`), and the summary line.
+    Concise,
+    /// GitLab Code Quality (Code Climate JSON), with a stable fingerprint per finding.
+    Gitlab,
+    /// JUnit XML, one failing test case per finding.
+    Junit,
 }
 
 impl Format {
@@ -156,7 +173,8 @@ fn parse_output(value: &str) -> Result<OutputTarget, String> {
     }
     match value.split_once('=') {
         Some((format, file)) if !format.is_empty() && !format.contains(['/', '\\', '.']) => {
-            let format = Format::parse(format).ok_or_else(|| format!("unknown format `{format}` (human, json, sarif, github)"))?;
+            let format = Format::parse(format)
+                .ok_or_else(|| format!("unknown format `{format}` (human, concise, json, sarif, github, gitlab, junit)"))?;
             if file.is_empty() {
                 return Err("an output needs a file after `=`".to_string());
             }
@@ -175,7 +193,8 @@ pub enum ColorChoice {
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
-    /// Files and directories to lint [default: .]; `-` reads standard input (with --stdin-filename)
+    /// Files and directories to lint [default: .]; `-` reads standard input (with --stdin-filename, which alone reads
+    /// it too)
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, alias = "output-format", value_enum, default_value = "human")]
@@ -216,12 +235,69 @@ pub struct CheckArgs {
     /// Parse and check every file, even those without any rule's trigger words (same findings, slower).
     #[arg(long)]
     pub no_prefilter: bool,
+    /// Lint again each time a file changes, until interrupted (Ctrl-C).
+    #[arg(long, conflicts_with_all = ["diff", "add_ignore", "stdin_filename", "show_settings"])]
+    pub watch: bool,
+    /// Apply `exclude`, `extend-exclude` and the ignore files (`.ctxlintignore`, `.ignore`, `.gitignore`) to files
+    /// named on the command line too, as pre-commit and editors name them.
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Print the findings and nothing else: no summary line, no notices (errors still go to stderr).
+    #[arg(short, long, conflicts_with = "silent")]
+    pub quiet: bool,
+    /// Print nothing (errors still go to stderr, `-o` files are still written); the exit code tells.
+    #[arg(short, long)]
+    pub silent: bool,
+    /// Instead of the findings, print how many each rule has (`[*]`: some are fixable), then the summary line.
+    #[arg(long, conflicts_with = "diff")]
+    pub statistics: bool,
+    #[command(flatten)]
+    pub exit: ExitArgs,
+}
+
+/// Which findings fail the run (exit code 1). By default errors and warnings do, infos do not.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ExitArgs {
+    /// Exit 0 even when there are findings (2 still reports an incomplete run).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Fail on any finding, infos included.
+    #[arg(long, conflicts_with = "max_warnings")]
+    pub deny_warnings: bool,
+    /// Warnings fail the run only when there are more than N (errors always do).
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
+    /// With --fix, exit 1 when a file was changed, even if no finding is left.
+    #[arg(long)]
+    pub exit_non_zero_on_fix: bool,
+}
+
+impl ExitArgs {
+    /// 2 when the run is incomplete (missing paths, unreadable files), else 1 when the findings left fail the run
+    /// (or, with `--exit-non-zero-on-fix`, a file was fixed), else 0.
+    fn code(&self, report: &Report) -> u8 {
+        use crate::finding::Severity;
+        if !report.errors.is_empty() {
+            return 2;
+        }
+        if self.exit_non_zero_on_fix && !report.fixed.is_empty() {
+            return 1;
+        }
+        if self.exit_zero {
+            return 0;
+        }
+        let count = |s: Severity| report.unsuppressed().filter(|f| f.severity == s).count();
+        let (errors, warnings, infos) = (count(Severity::Error), count(Severity::Warning), count(Severity::Info));
+        let fails =
+            if self.deny_warnings { errors + warnings + infos > 0 } else { errors > 0 || warnings > self.max_warnings.unwrap_or(0) };
+        u8::from(fails)
+    }
 }
 
 /// Runs the command line; returns the process exit code.
 pub fn main_with(cli: Cli) -> ExitCode {
     match cli.command {
-        Some(Command::Rules { markdown }) => list_rules(markdown),
+        Some(Command::Rules { markdown, format }) => list_rules(markdown, format),
         Some(Command::Rule { id }) => show_rule(&id),
         Some(Command::Check(args)) => check(args),
         Some(Command::Config(args)) => show_settings(args.path.as_deref().unwrap_or(Path::new(".")), &args.settings),
@@ -281,9 +357,10 @@ fn finish(result: io::Result<()>, code: u8) -> ExitCode {
     }
 }
 
-fn list_rules(markdown: bool) -> ExitCode {
+fn list_rules(markdown: bool, format: RulesFormat) -> ExitCode {
     match load_registry() {
         Ok(r) if markdown => finish(emit(&crate::docs::rules_markdown(r)), 0),
+        Ok(r) if format == RulesFormat::Json => finish(emit(&crate::docs::rules_json(r)), 0),
         Ok(r) => finish(emit(&crate::docs::rules_table(r)), 0),
         Err(code) => code,
     }
@@ -309,8 +386,18 @@ fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal(),
+        ColorChoice::Auto => auto_color(io::stdout().is_terminal()),
     }
+}
+
+/// `--color auto` the way ruff decides it: `FORCE_COLOR` (any non-empty value) or `CLICOLOR_FORCE` (any value but
+/// `0`) colours even a pipe, and wins over `NO_COLOR` (any non-empty value), which turns colour off on a terminal.
+fn auto_color(terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if set("FORCE_COLOR").is_some() || set("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+        return true;
+    }
+    set("NO_COLOR").is_none() && terminal
 }
 
 /// Reports a run that could not start: configuration errors as a diagnostic pointing into the file.
@@ -368,7 +455,7 @@ impl miette::Diagnostic for ConfigDiagnostic {
 }
 
 fn use_color_stderr() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stderr().is_terminal()
+    auto_color(io::stderr().is_terminal())
 }
 
 fn show_settings(path: &Path, args: &SettingsArgs) -> ExitCode {
@@ -396,7 +483,7 @@ fn show_settings(path: &Path, args: &SettingsArgs) -> ExitCode {
         if severity.is_empty() { "none".to_string() } else { severity.join(", ") },
         settings.require_reason,
         settings.max_file_size,
-        if settings.exclude_globs.is_empty() { "none".to_string() } else { settings.exclude_globs.join(", ") },
+        exclude_line(&settings),
         if settings.per_file_ignore_globs.is_empty() {
             "none".to_string()
         } else {
@@ -410,7 +497,91 @@ fn show_settings(path: &Path, args: &SettingsArgs) -> ExitCode {
     finish(emit(&text), 0)
 }
 
+/// The `exclude:` line of `ctxlint config`: the default excludes (when no `exclude` replaced them), then the globs.
+fn exclude_line(settings: &crate::config::Settings) -> String {
+    let mut parts = Vec::new();
+    if settings.default_excludes {
+        parts.push(format!("default directories ({})", crate::config::DEFAULT_EXCLUDES.join(", ")));
+    }
+    parts.extend(settings.exclude_globs.iter().cloned());
+    if parts.is_empty() {
+        "none".to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
 fn check(args: CheckArgs) -> ExitCode {
+    if args.watch {
+        return watch(&args);
+    }
+    check_once(&args)
+}
+
+/// How often `--watch` looks at the files again.
+const WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// `--watch`: lints, then again each time a file it would lint (or a configuration or ignore file) changes, until
+/// interrupted. Polls the modification times, so it works the same on every platform and file system (network
+/// mounts, containers) without an event API.
+fn watch(args: &CheckArgs) -> ExitCode {
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        stderr_line!("error: --watch cannot watch standard input (`-`)");
+        return ExitCode::from(2);
+    }
+    let mut state = watched_state(&paths);
+    loop {
+        if io::stdout().is_terminal() {
+            // clear the screen, as ruff does, so each run reads on its own
+            let _ = emit("\x1b[2J\x1b[H");
+        }
+        let _ = check_once(args);
+        if stdout_is_closed() {
+            return ExitCode::from(2);
+        }
+        stderr_line!("Watching for file changes (Ctrl-C to stop).");
+        loop {
+            std::thread::sleep(WATCH_INTERVAL);
+            let now = watched_state(&paths);
+            if now != state {
+                state = now;
+                break;
+            }
+        }
+    }
+}
+
+/// The files `--watch` looks at under `paths`, as the walk finds them (ignore files respected), with their
+/// modification times and sizes: lintable files, configuration files and ignore files.
+fn watched_state(paths: &[PathBuf]) -> Vec<(PathBuf, Option<std::time::SystemTime>, u64)> {
+    let Some((first, rest)) = paths.split_first() else { return Vec::new() };
+    let mut builder = ignore::WalkBuilder::new(first);
+    for p in rest {
+        builder.add(p);
+    }
+    builder.hidden(true).git_ignore(true).git_global(false).require_git(false).follow_links(false);
+    builder.add_custom_ignore_filename(crate::walk::IGNORE_FILE);
+    let mut state: Vec<_> = builder
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .filter(|e| {
+            let name = e.file_name().to_str().unwrap_or("");
+            crate::lang::Lang::from_path(e.path()).is_some()
+                || crate::config::FILE_NAMES.contains(&name)
+                || [crate::walk::IGNORE_FILE, ".gitignore", ".ignore", "package.json"].contains(&name)
+        })
+        .map(|e| {
+            let meta = e.metadata().ok();
+            (e.into_path(), meta.as_ref().and_then(|m| m.modified().ok()), meta.map_or(0, |m| m.len()))
+        })
+        .collect();
+    state.sort();
+    state
+}
+
+fn check_once(args: &CheckArgs) -> ExitCode {
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     if args.show_settings {
         return show_settings(&paths[0], &args.settings);
@@ -422,12 +593,14 @@ fn check(args: CheckArgs) -> ExitCode {
     let mut options = args.settings.run_options();
     options.threads = capped_threads(args.threads);
     options.engine.prefilter = !args.no_prefilter;
+    options.force_exclude = args.force_exclude;
     options.fix = FixOptions { apply: args.fix || args.diff, policy: crate::fixer::Policy { unsafe_fixes: args.unsafe_fixes } };
     let registry = match load_registry() {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let reads_stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    // like ruff, `--stdin-filename` without paths reads standard input
+    let reads_stdin = paths.iter().any(|p| p.as_os_str() == "-") || (args.stdin_filename.is_some() && args.paths.is_empty());
     let mut stdin_bytes = Vec::new();
     let report = if reads_stdin {
         if paths.len() > 1 {
@@ -455,7 +628,7 @@ fn check(args: CheckArgs) -> ExitCode {
         return print_diff(&report);
     }
     if args.fix && reads_stdin {
-        return print_fixed_stdin(&report, &stdin_bytes, use_color_stderr() && args.color != ColorChoice::Never);
+        return print_fixed_stdin(&report, &stdin_bytes, use_color_stderr() && args.color != ColorChoice::Never, &args.exit);
     }
     if args.fix {
         crate::write::write_fixes(&mut report);
@@ -485,20 +658,32 @@ fn check(args: CheckArgs) -> ExitCode {
         let code = if report.errors.is_empty() && added.skipped.is_empty() { 0 } else { 2 };
         return finish(emit(&text), code);
     }
-    for notice in &report.notices {
+    let chatty = !args.quiet && !args.silent;
+    for notice in report.notices.iter().filter(|_| chatty) {
         stderr_line!("{}: {notice}", if color { "\x1b[36mnotice\x1b[0m" } else { "notice" });
     }
     for error in &report.errors {
         stderr_line!("{}: {error}", if color { "\x1b[31merror\x1b[0m" } else { "error" });
     }
-    let code = exit_code(&report);
+    if chatty && !reads_stdin && report.files_checked == 0 && report.files_skipped == 0 && report.errors.is_empty() {
+        // as ruff warns: a wrong path, an exclude or a `--select` that leaves nothing is no success
+        stderr_line!(
+            "{}: no file was linted: none under the given paths has a language the selected rules read, or all are excluded",
+            if color { "\x1b[33mwarning\x1b[0m" } else { "warning" }
+        );
+    }
+    let code = args.exit.code(&report);
     let render = |format: Format, color: bool| match format {
         Format::Json => json::render(&report),
         Format::Sarif => sarif::render(&report, registry, &sarif::cwd_uri()),
         Format::Github => github::render(&report),
+        Format::Concise => concise::render(&report, args.quiet, true),
+        Format::Gitlab => gitlab::render(&report),
+        Format::Junit => junit::render(&report),
+        Format::Human if args.quiet => human::render_frames(&report, Style { color, width: terminal_width() }),
         Format::Human => human::render(&report, Style { color, width: terminal_width() }, true),
     };
-    if args.fix && (args.format != Format::Human || !args.outputs.is_empty()) {
+    if args.fix && chatty && (!matches!(args.format, Format::Human | Format::Concise) || !args.outputs.is_empty()) {
         // the human summary says it; other formats get it on stderr
         stderr_line!("Fixed {} in {}.", human::plural(report.fixes_applied(), "problem"), human::plural(report.fixed.len(), "file"));
     }
@@ -511,8 +696,16 @@ fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    if stdout_taken {
+    if stdout_taken || args.silent {
         return ExitCode::from(code);
+    }
+    if args.statistics {
+        let mut text = concise::statistics(&report, registry);
+        if !args.quiet {
+            text.push_str(&human::summary(&report, true));
+            text.push('\n');
+        }
+        return finish(emit(&text), code);
     }
     finish(emit(&render(args.format, color)), code)
 }
@@ -561,7 +754,7 @@ fn print_diff(report: &Report) -> ExitCode {
 }
 
 /// `--fix` on standard input: the fixed text on stdout (like ruff, for editors), the findings left on stderr.
-fn print_fixed_stdin(report: &Report, original: &[u8], color: bool) -> ExitCode {
+fn print_fixed_stdin(report: &Report, original: &[u8], color: bool, exit: &ExitArgs) -> ExitCode {
     for notice in &report.notices {
         stderr_line!("notice: {notice}");
     }
@@ -571,19 +764,8 @@ fn print_fixed_stdin(report: &Report, original: &[u8], color: bool) -> ExitCode 
     // the input comes back byte for byte when nothing was fixed (also when it is not UTF-8)
     let text = report.fixed.first().map_or(original, |f| f.text.as_bytes());
     stderr_text!("{}", human::render(report, Style { color, width: terminal_width() }, false));
-    let code = exit_code(report);
+    let code = exit.code(report);
     finish(emit_bytes(text), code)
-}
-
-/// 2 when the run is incomplete (missing paths, unreadable files), else 1 when findings count, else 0.
-fn exit_code(report: &Report) -> u8 {
-    if !report.errors.is_empty() {
-        2
-    } else if report.unsuppressed().next().is_some() {
-        1
-    } else {
-        0
-    }
 }
 
 fn terminal_width() -> usize {

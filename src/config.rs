@@ -33,9 +33,9 @@ pub struct RawConfig {
     /// Severity per rule id.
     #[serde(default)]
     pub severity: BTreeMap<Spanned<String>, Spanned<Severity>>,
-    /// Globs of paths (relative to this file's directory) not to lint while walking.
+    /// Globs of paths (relative to this file's directory) not to lint while walking; replaces [`DEFAULT_EXCLUDES`].
     #[serde(default)]
-    pub exclude: Vec<Spanned<String>>,
+    pub exclude: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     pub extend_exclude: Vec<Spanned<String>>,
     /// Glob → rules not reported in matching files.
@@ -127,10 +127,58 @@ pub struct Settings {
     per_file_ignores: Vec<(GlobSet, HashSet<String>)>,
     /// The exclude globs as written, for `ctxlint config`.
     pub exclude_globs: Vec<String>,
+    /// Whether [`DEFAULT_EXCLUDES`] apply (neither `exclude` nor `--exclude` replaced them).
+    pub default_excludes: bool,
     pub per_file_ignore_globs: Vec<(String, Vec<String>)>,
 }
 
+/// The directories a walk skips unless `exclude` (or `--exclude`) is set, ruff's defaults: virtual environments,
+/// installed packages, tool caches and build output. Matched against each entry's name; `*` in `*.egg-info` matches
+/// any start.
+pub const DEFAULT_EXCLUDES: &[&str] = &[
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pycache__",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "target",
+    "venv",
+    "*.egg-info",
+];
+
+/// Does an entry named `name` match one of [`DEFAULT_EXCLUDES`]?
+pub fn is_default_excluded(name: &std::ffi::OsStr) -> bool {
+    let Some(name) = name.to_str() else { return false };
+    DEFAULT_EXCLUDES.iter().any(|pattern| match pattern.strip_prefix('*') {
+        Some(suffix) => name.len() > suffix.len() && name.ends_with(suffix),
+        None => name == *pattern,
+    })
+}
+
 impl Settings {
+    /// Is the named file `path` (absolute) inside a directory of [`DEFAULT_EXCLUDES`] (below the settings' base), when
+    /// they apply? For `--force-exclude`; a walk skips such directories as it meets them.
+    pub fn excludes_by_default(&self, path: &Path) -> bool {
+        let rel = path.strip_prefix(&self.base).unwrap_or(path);
+        self.default_excludes && rel.parent().is_some_and(|dir| dir.components().any(|c| is_default_excluded(c.as_os_str())))
+    }
+
     /// Is `path` excluded from walking?
     pub fn excludes(&self, path: &Path) -> bool {
         let rel = path.strip_prefix(&self.base).unwrap_or(path);
@@ -326,7 +374,7 @@ fn resolve(loaded: Option<&Loaded>, base: &Path, registry: &Registry, cli: &CliO
             )
         }
         (None, Some(l)) => {
-            let globs: Vec<&Spanned<String>> = raw.exclude.iter().chain(&raw.extend_exclude).collect();
+            let globs: Vec<&Spanned<String>> = raw.exclude.iter().flatten().chain(&raw.extend_exclude).collect();
             (glob_set(&globs, l)?, globs.iter().map(|g| g.get_ref().clone()).collect())
         }
         (None, None) => (GlobSet::empty(), Vec::new()),
@@ -361,6 +409,7 @@ fn resolve(loaded: Option<&Loaded>, base: &Path, registry: &Registry, cli: &CliO
         exclude,
         per_file_ignores,
         exclude_globs,
+        default_excludes: cli.exclude.is_none() && raw.exclude.is_none(),
         per_file_ignore_globs,
     })
 }

@@ -49,11 +49,12 @@ pub fn rule_page(rule: &Rule) -> String {
     let d = &s.docs;
     let fence = |code: &str| format!("```\n{}\n```", code.trim_end());
     format!(
-        "# {id}\n\n{summary}\n\nLanguages: {langs}\nDefault severity: {sev}\nFix: {fix}\n\n## What it does\n{what}\n\n## Why is this bad?\n{why}\n\n## Example\n{bad}\n\n## Use instead\n{good}\n\n## Fix safety\n{safety}\n\n## Known problems\n{known}\n\n## Witness\n{witness}\n",
+        "# {id}\n\n{summary}\n\nLanguages: {langs}\nDefault severity: {sev}\nFix: {fix}\nDocumentation: {url}\n\n## What it does\n{what}\n\n## Why is this bad?\n{why}\n\n## Example\n{bad}\n\n## Use instead\n{good}\n\n## Fix safety\n{safety}\n\n## Known problems\n{known}\n\n## Witness\n{witness}\n",
         id = rule.id,
         summary = s.summary,
         langs = languages(rule),
         sev = s.severity.as_str(),
+        url = rule_url(rule),
         fix = s.fix.as_ref().map_or_else(|| "none".to_string(), |f| format!("{} ({})", f.applicability.as_str(), f.description)),
         what = d.what.trim(),
         why = d.why.trim(),
@@ -63,14 +64,57 @@ pub fn rule_page(rule: &Rule) -> String {
         known = d.known_problems.trim(),
         witness = match &s.witness {
             Some(w) => format!(
-                "Shown against the real runtime ({}) by programs that exit non-zero if the runtime stops behaving this way \
-                 (run them with `tests/witness/run.sh` in the ctxlint repository):\n{}",
+                "Measured with {}: the programs below show this behaviour against the real runtime. ctxlint's CI runs \
+                 them, and they fail if a release of the runtime or SDK stops behaving this way:\n{}",
                 w.runtime,
-                w.programs.iter().map(|p| format!("- {p}")).collect::<Vec<_>>().join("\n")
+                w.programs.iter().map(|p| format!("- {REPO_FILES}/{p}")).collect::<Vec<_>>().join("\n")
             ),
             None => "This rule makes no claim about the runtime, so it has no witness program.".to_string(),
         },
     )
+}
+
+/// Where the repository's files are on the web.
+const REPO_FILES: &str = "https://github.com/ctxlint/ctxlint/blob/main";
+
+/// The rule's documentation page in the repository, `docs/rules/<lang>/<name>.md` (`common/` for rules of every
+/// language): [`rule_page`], kept in sync by a test.
+pub fn rule_doc_path(rule: &Rule) -> String {
+    match rule.id.split_once('/') {
+        Some((lang, name)) => format!("docs/rules/{lang}/{name}.md"),
+        None => format!("docs/rules/common/{}.md", rule.id),
+    }
+}
+
+/// Where a rule's documentation page is on the web (SARIF `helpUri`, `ctxlint rules --format json`).
+pub fn rule_url(rule: &Rule) -> String {
+    format!("{REPO_FILES}/{}", rule_doc_path(rule))
+}
+
+/// `ctxlint rules --format json`: every rule with its metadata and docs URL, for editors and CI tooling. A document
+/// `{"version": 1, "rules": [...]}`, sorted by id; fields are only ever added within a version.
+pub fn rules_json(registry: &Registry) -> String {
+    let mut rules: Vec<&Rule> = registry.rules.iter().collect();
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    let rules: Vec<serde_json::Value> = rules
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": &*r.id,
+                "languages": &r.spec.languages,
+                "severity": r.spec.severity.as_str(),
+                "default_enabled": r.spec.default_enabled,
+                "summary": &r.spec.summary,
+                "fix": r.spec.fix.as_ref().map(|f| serde_json::json!({
+                    "applicability": f.applicability.as_str(),
+                    "description": &f.description,
+                })),
+                "docs_url": rule_url(r),
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({ "version": 1, "rules": rules });
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
 }
 
 /// Rule ids close to a mistyped one, for the error message.

@@ -36,6 +36,8 @@ pub struct RunOptions {
     pub fix: FixOptions,
     /// `--max-file-size` (overrides the config files).
     pub max_file_size: Option<SizeLimit>,
+    /// `--force-exclude`: excludes and ignore files apply to files named on the command line too.
+    pub force_exclude: bool,
 }
 
 /// Whether a run fixes what it finds, and which fixes count.
@@ -188,7 +190,7 @@ impl Report {
 pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, RunError> {
     let start = Instant::now();
     let registry = registry::builtin().map_err(RunError::Rules)?;
-    let configs = options.config_resolver()?;
+    let configs = Arc::new(options.config_resolver()?);
     let (walked, dirs) = walk::explicit(paths);
     let resolver = JsModelResolver::new(JsModelChoice::Auto);
     let linter = Linter { registry, options, resolver: &resolver };
@@ -208,6 +210,13 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
         if !explicit && settings.excludes(&config::absolute(path)) {
             return None;
         }
+        if explicit && options.force_exclude && force_excluded(&settings, path) {
+            return None;
+        }
+        // a file no selected rule reads (`--select js/` and a Python file) is not linted, nor counted
+        if !linter.has_rules_for(&settings, path, lang) {
+            return None;
+        }
         let limit = if explicit { SizeLimit(None) } else { settings.max_file_size };
         Some(linter.lint_file(ws, &settings, path, lang, limit))
     };
@@ -224,14 +233,22 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
     // a file reached twice (named and under a walked directory, or under two of them) is linted once
     let seen: Mutex<HashSet<PathBuf>> = Mutex::new(walked.explicit.clone());
     let found: Mutex<Vec<FileOutcome>> = Mutex::new(Vec::new());
-    let walk_errors = walk::walk_dirs(&dirs, options.threads, Workspace::default, |ws, path, lang| {
+    // a directory of the default excludes is not entered, where the settings of the directory holding it keep them
+    let prune = {
+        let configs = configs.clone();
+        move |dir: &Path| {
+            dir.file_name().is_some_and(config::is_default_excluded) && configs.settings_for(dir).is_ok_and(|s| s.default_excludes)
+        }
+    };
+    let visit = |ws: &mut Workspace, path: PathBuf, lang: Lang| {
         if !seen.lock().unwrap_or_else(|e| e.into_inner()).insert(config::absolute(&path)) {
             return;
         }
         if let Some(outcome) = lint(ws, &path, lang, false) {
             found.lock().unwrap_or_else(|e| e.into_inner()).push(outcome);
         }
-    });
+    };
+    let walk_errors = walk::walk_dirs_pruned(&dirs, options.threads, Workspace::default, visit, prune);
     if let Some((_, e)) = config_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Err(RunError::Config(e));
     }
@@ -259,6 +276,13 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
     Ok(report)
 }
 
+/// With `--force-exclude`, is the named file (or standard input's name) `path` excluded: by `exclude` /
+/// `extend-exclude`, by the default excludes, or by an ignore file?
+fn force_excluded(settings: &Settings, path: &Path) -> bool {
+    let absolute = config::absolute(path);
+    settings.excludes(&absolute) || settings.excludes_by_default(&absolute) || walk::ignored_by_ignore_files(path)
+}
+
 /// Lints standard input as if it were the file at `path`: its language, package.json and config come from that path.
 pub fn lint_stdin(path: &Path, text: String, options: &RunOptions) -> Result<Report, RunError> {
     lint_stdin_decoded(path, text, true, options)
@@ -277,6 +301,14 @@ fn lint_stdin_decoded(path: &Path, text: String, valid: bool, options: &RunOptio
     let start = Instant::now();
     let mut report = Report { fix: options.fix, ..Report::default() };
     let configs = options.config_resolver()?;
+    if options.force_exclude {
+        // an editor's buffer of an excluded file: nothing to report (and with --fix, the text comes back unchanged)
+        let settings = configs.settings_for(path).map_err(RunError::Config)?;
+        if force_excluded(&settings, path) {
+            report.duration = start.elapsed();
+            return Ok(report);
+        }
+    }
     match lint_with(&configs, path, &text, valid, options) {
         Ok(outcome) => report.add(outcome),
         Err(LintTextError::Run(e)) => return Err(e),
@@ -332,6 +364,19 @@ struct Linter<'a> {
 }
 
 impl Linter<'_> {
+    /// Does any rule enabled for `path` read files of `lang`?
+    fn has_rules_for(&self, settings: &Settings, path: &Path, lang: Lang) -> bool {
+        let for_path;
+        let enabled = match &self.options.engine.enabled {
+            Some(enabled) => enabled,
+            None => {
+                for_path = settings.rules_for(&config::absolute(path));
+                &for_path
+            }
+        };
+        self.registry.rules.iter().any(|rule| rule.langs.contains(&lang) && enabled.contains(&*rule.id))
+    }
+
     /// Runs the engine on one source with the settings that apply to it, then applies severity overrides.
     fn run_engine(
         &self,

@@ -148,6 +148,17 @@ pub fn walk_dirs<S: Send>(
     init: impl Fn() -> S + Sync,
     visit: impl Fn(&mut S, PathBuf, Lang) + Sync,
 ) -> Vec<String> {
+    walk_dirs_pruned(dirs, threads, init, visit, |_| false)
+}
+
+/// [`walk_dirs`] that does not enter a directory below a root for which `prune` says yes (the default excludes).
+pub fn walk_dirs_pruned<S: Send>(
+    dirs: &[PathBuf],
+    threads: usize,
+    init: impl Fn() -> S + Sync,
+    visit: impl Fn(&mut S, PathBuf, Lang) + Sync,
+    prune: impl Fn(&Path) -> bool + Send + Sync + 'static,
+) -> Vec<String> {
     let mut errors = Vec::new();
     // the walker reads the ignore files of each root and of its parents before anything else
     let dirs: Vec<&PathBuf> = dirs
@@ -187,6 +198,9 @@ pub fn walk_dirs<S: Send>(
         if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) {
             return true;
         }
+        if prune(entry.path()) {
+            return false;
+        }
         match special_ignore_file(entry.path()) {
             Some(file) => {
                 filter_errors.lock().unwrap_or_else(|e| e.into_inner()).push(not_walked(entry.path(), &file));
@@ -215,6 +229,47 @@ pub fn walk_dirs<S: Send>(
     let mut errors = std::mem::take(&mut *errors.lock().unwrap_or_else(|e| e.into_inner()));
     errors.sort();
     errors
+}
+
+/// Would a walk skip `path` because of an ignore file (`.ctxlintignore`, `.ignore`, `.gitignore`) in its directory or
+/// one above? For `--force-exclude` on files named on the command line. The closest file that has a matching
+/// pattern decides (`!pattern` re-includes); in one directory `.ctxlintignore` wins over `.ignore` over `.gitignore`,
+/// as in the walk. The search stops at the root of the git repository holding the file (git reads no ignore file
+/// above it, and a repository inside an ignored build directory is linted). An ignore file that is not a regular file
+/// is never opened.
+pub fn ignored_by_ignore_files(path: &Path) -> bool {
+    let absolute = crate::config::absolute(path);
+    for dir in absolute.ancestors().skip(1) {
+        if let Some(ignored) = ignore_files_decide(dir, &absolute) {
+            return ignored;
+        }
+        if std::fs::symlink_metadata(dir.join(".git")).is_ok() {
+            break;
+        }
+    }
+    false
+}
+
+/// What the ignore files in `dir` say of `absolute`: ignored, re-included (`!pattern`), or nothing.
+fn ignore_files_decide(dir: &Path, absolute: &Path) -> Option<bool> {
+    // the matcher panics on a path outside its directory
+    absolute.strip_prefix(dir).ok()?;
+    for name in [IGNORE_FILE, ".ignore", ".gitignore"] {
+        let file = dir.join(name);
+        if !std::fs::metadata(&file).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(dir);
+        // a pattern that does not parse is skipped, as the walk does
+        let _ = builder.add(&file);
+        let Ok(matcher) = builder.build() else { continue };
+        match matcher.matched_path_or_any_parents(absolute, false) {
+            ignore::Match::Ignore(_) => return Some(true),
+            ignore::Match::Whitelist(_) => return Some(false),
+            ignore::Match::None => {}
+        }
+    }
+    None
 }
 
 /// TypeScript declaration files (`.d.ts`, `.d.mts`, `.d.cts`) hold types only, no code that runs, so no context can

@@ -276,7 +276,7 @@ fn lone_cr_files_are_suppressed_annotated_and_fixed() {
     assert!(!stderr.contains("does not parse"), "{stderr}");
     assert_eq!(
         text(dir.path(), "job.py"),
-        "import threading\rimport contextvars\r\rdef main(job):\r    threading.Thread(target=contextvars.copy_context().run, args=(job.run,)).start()\r"
+        "import contextvars\rimport threading\r\rdef main(job):\r    threading.Thread(target=contextvars.copy_context().run, args=(job.run,)).start()\r"
     );
     assert_cpython_compiles(dir.path(), "job.py");
 }

@@ -51,8 +51,8 @@ def fan_out(order):
 ";
 
 const FIXED_PY: &str = "\
-from concurrent.futures import ThreadPoolExecutor
 import contextvars
+from concurrent.futures import ThreadPoolExecutor
 
 
 def fan_out(order):

@@ -142,8 +142,8 @@ pub struct JsFacts {
     pub context_names: HashSet<String>,
     /// Local names of the whole `@opentelemetry/api` module (`api` in `api.context`).
     pub api_names: HashSet<String>,
-    /// Whether the file imports `@opentelemetry/api` with ES `import { ... }`: (byte offset after the last named
-    /// specifier), for adding `context` to it.
+    /// Whether the file imports `@opentelemetry/api` with ES `import { ... }` or a top-level `const { ... } =
+    /// require(...)`: (byte offset after the last named specifier), for adding `context` to it.
     pub api_named_import_end: Option<usize>,
     /// Names of `async` functions declared in the file → their byte range (for labels).
     pub async_functions: HashMap<String, std::ops::Range<usize>>,
@@ -375,6 +375,12 @@ impl JsFacts {
                 ("identifier", None) => self.bind_module(module, syntax::text(name, source)),
                 ("identifier", Some(m)) => self.bind_member(module, m, syntax::text(name, source)),
                 ("object_pattern", None) => {
+                    // const { trace } = require('@opentelemetry/api'): a fix adds `, context` after the last name
+                    // (not after a `...rest`, which must stay last; not in a function, where it would bind locally)
+                    let last = named_children(name).filter(|p| p.kind() != "comment").last();
+                    if top_level && OTEL_API.contains(&module) && self.api_named_import_end.is_none() {
+                        self.api_named_import_end = last.filter(|p| p.kind() != "rest_pattern").map(|p| p.end_byte());
+                    }
                     for prop in named_children(name) {
                         match prop.kind() {
                             "shorthand_property_identifier_pattern" => {

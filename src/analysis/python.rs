@@ -17,11 +17,31 @@ pub struct PyFacts {
     pub classes: HashMap<String, Vec<String>>,
     /// End of the leading imports at module level (after docstring and `__future__` imports), for new imports.
     pub import_insert_at: usize,
+    /// The leading module-level imports (not `__future__` ones), in file order, to put a new one in its isort block.
+    pub leading_imports: Vec<LeadingImport>,
+}
+
+/// One of a file's leading imports.
+#[derive(Debug, Clone)]
+pub struct LeadingImport {
+    /// The statement's bytes.
+    pub start: usize,
+    pub end: usize,
+    /// The (first) module it imports, `a.b` of `import a.b` or `from a.b import c`; `None` for a relative import.
+    pub module: Option<String>,
+    /// `from ... import ...` (isort puts these after the plain imports of their block).
+    pub from: bool,
 }
 
 impl PyFacts {
     pub fn collect(root: Node<'_>, source: &str) -> PyFacts {
-        let mut f = PyFacts { imports: HashMap::new(), constructed: HashMap::new(), classes: HashMap::new(), import_insert_at: 0 };
+        let mut f = PyFacts {
+            imports: HashMap::new(),
+            constructed: HashMap::new(),
+            classes: HashMap::new(),
+            import_insert_at: 0,
+            leading_imports: Vec::new(),
+        };
         let mut bindings = Vec::new();
         let walk = Preorder::new(root);
         for node in walk {
@@ -39,6 +59,7 @@ impl PyFacts {
             f.binding(node, source);
         }
         f.import_insert_at = import_insert_point(root);
+        f.leading_imports = leading_imports(root, source);
         f
     }
 
@@ -223,6 +244,31 @@ pub fn positional_arg(call: Node<'_>, n: usize) -> Option<Node<'_>> {
         return None;
     }
     positional.get(n).copied()
+}
+
+/// The imports [`import_insert_point`] passes over (after the docstring, before the first other statement), without
+/// the `__future__` ones.
+fn leading_imports(root: Node<'_>, source: &str) -> Vec<LeadingImport> {
+    let mut out = Vec::new();
+    let mut first = true;
+    for child in named_children(root) {
+        let is_first = first;
+        first = first && child.kind() == "comment";
+        let module = match child.kind() {
+            "expression_statement" if is_first && child.named_child(0).is_some_and(|s| s.kind() == "string") => continue,
+            "comment" | "future_import_statement" => continue,
+            "import_statement" => named_children(child)
+                .next()
+                .and_then(|n| if n.kind() == "aliased_import" { n.child_by_field_name("name") } else { Some(n) })
+                .map(|n| compact(syntax::text(n, source))),
+            "import_from_statement" => {
+                child.child_by_field_name("module_name").filter(|m| m.kind() != "relative_import").map(|m| compact(syntax::text(m, source)))
+            }
+            _ => break,
+        };
+        out.push(LeadingImport { start: child.start_byte(), end: child.end_byte(), module, from: child.kind() == "import_from_statement" });
+    }
+    out
 }
 
 /// Where a new top-level import goes: after the module docstring, `__future__` imports and the leading imports; in a

@@ -46,7 +46,32 @@ pub fn copy_context_for_fix(cx: &FileCx<'_>) -> (String, Option<Edit>) {
     if let Some((local, _)) = locals.iter().find(|(_, q)| q.as_str() == "contextvars") {
         return (format!("{local}.copy_context"), None);
     }
-    (String::from("contextvars.copy_context"), Some(add_import(cx, "import contextvars")))
+    (String::from("contextvars.copy_context"), Some(add_stdlib_import(cx, "contextvars")))
+}
+
+/// An edit that adds `import {module}` (a standard-library module) where isort and ruff's `I001` want it: among the
+/// plain imports of the file's standard-library block in alphabetical order, else before that block's `from`
+/// imports, else, when the file imports only other modules, as a block of its own before them. A file without
+/// leading imports gets it as [`add_import`] puts it.
+pub fn add_stdlib_import(cx: &FileCx<'_>, module: &str) -> Edit {
+    use crate::analysis::py_stdlib::is_stdlib;
+    let eol = syntax::line_ending(cx.source);
+    let line = format!("import {module}");
+    let imports = &cx.py().leading_imports;
+    let Some(first) = imports.first() else { return add_import(cx, &line) };
+    let stdlib: Vec<_> = imports.iter().filter(|i| i.module.as_deref().is_some_and(is_stdlib)).collect();
+    let Some(first_stdlib) = stdlib.first() else {
+        return Edit::insert(first.start, format!("{line}{eol}{eol}"));
+    };
+    let plain: Vec<_> = stdlib.iter().filter(|i| !i.from).collect();
+    let key = module.to_lowercase();
+    if let Some(next) = plain.iter().find(|i| i.module.as_deref().is_some_and(|m| m.to_lowercase() > key)) {
+        return Edit::insert(next.start, format!("{line}{eol}"));
+    }
+    match plain.last() {
+        Some(last) => Edit::insert(last.end, format!("{eol}{line}")),
+        None => Edit::insert(first_stdlib.start, format!("{line}{eol}")),
+    }
 }
 
 /// An edit that adds `line` after the file's leading imports (first in a file without them, after its byte order

@@ -447,6 +447,7 @@ fn render_with(finding: &Finding, style: Style, handler: &GraphicalReportHandler
 pub fn summary(report: &Report, with_time: bool) -> String {
     let errors = report.unsuppressed().filter(|f| f.severity == Severity::Error).count();
     let warnings = report.unsuppressed().filter(|f| f.severity == Severity::Warning).count();
+    let infos = report.unsuppressed().filter(|f| f.severity == Severity::Info).count();
     let shown = report.unsuppressed().count();
     let files = plural(report.files_checked, "file");
     let time = if with_time { format!(" in {:.2}s", report.duration.as_secs_f64()) } else { String::new() };
@@ -477,11 +478,12 @@ pub fn summary(report: &Report, with_time: bool) -> String {
         format!("{fixed}All checks passed: {files} checked{time}{skipped}.")
     } else {
         format!(
-            "{fixed}Found {}{} ({}, {}): {files} checked{time}{skipped}.",
+            "{fixed}Found {}{} ({}, {}{}): {files} checked{time}{skipped}.",
             plural(shown, "problem"),
             if applied { " left" } else { "" },
             plural(errors, "error"),
-            plural(warnings, "warning")
+            plural(warnings, "warning"),
+            if infos > 0 { format!(", {}", plural(infos, "info")) } else { String::new() }
         )
     };
     line + &fixable(report)
@@ -509,14 +511,20 @@ pub fn plural(n: usize, word: &str) -> String {
 
 /// Every finding's frame and the summary line.
 pub fn render(report: &Report, style: Style, with_time: bool) -> String {
+    let mut text = render_frames(report, style);
+    text.push_str(&summary(report, with_time));
+    text.push('\n');
+    text
+}
+
+/// Every finding's frame, without the summary line (`--quiet`).
+pub fn render_frames(report: &Report, style: Style) -> String {
     let mut text = String::new();
     let handler = handler(style);
     let mut indexes = LineIndexes::default();
     for f in report.unsuppressed() {
         text.push_str(&render_with(f, style, &handler, indexes.of(&f.source)));
     }
-    text.push_str(&summary(report, with_time));
-    text.push('\n');
     text
 }
 

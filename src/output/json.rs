@@ -32,6 +32,8 @@ struct Summary {
     findings: usize,
     errors: usize,
     warnings: usize,
+    /// Findings of severity `info` (an additive field of schema version 1: older documents lack it).
+    infos: usize,
     files_checked: usize,
     files_skipped: usize,
     suppressed: usize,
@@ -163,6 +165,7 @@ pub fn render(report: &Report) -> String {
             findings: report.unsuppressed().count(),
             errors: report.unsuppressed().filter(|f| f.severity == crate::finding::Severity::Error).count(),
             warnings: report.unsuppressed().filter(|f| f.severity == crate::finding::Severity::Warning).count(),
+            infos: report.unsuppressed().filter(|f| f.severity == crate::finding::Severity::Info).count(),
             files_checked: report.files_checked,
             files_skipped: report.files_skipped,
             suppressed: report.suppressed_count(),

@@ -1,8 +1,11 @@
 //! Renderers: each is a pure function of the findings (and the run's summary) to text.
+pub mod concise;
 pub mod diff;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 
 use std::path::Path;

@@ -281,7 +281,7 @@ fn descriptor(rule: &Rule) -> Descriptor {
         short_description: Text { text: sentence(&s.summary) },
         full_description: Text { text: sentence(d.what.trim()) },
         help: Help { text, markdown },
-        help_uri: format!("{INFORMATION_URI}#rules"),
+        help_uri: crate::docs::rule_url(rule),
         default_configuration: Configuration { level: level(s.severity) },
         properties: Properties { tags, precision: "high" },
     }

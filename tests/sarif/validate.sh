@@ -5,7 +5,27 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-tooldir="${CTXLINT_SARIF_TOOL_DIR:-$root/target/sarif-multitool}"
+# The executable cargo built for target $1 (a bin or an example), read from `cargo build --message-format=json` on
+# stdin: wherever CARGO_TARGET_DIR or a config puts it, never a stale ./target.
+cargo_exe() {
+  python3 -c 'import json, sys
+for line in sys.stdin:
+    try:
+        m = json.loads(line)
+    except ValueError:
+        continue
+    if m.get("reason") == "compiler-artifact" and m.get("target", {}).get("name") == sys.argv[1] and m.get("executable"):
+        print(m["executable"])
+        break
+else:
+    sys.exit("cargo built no executable named " + sys.argv[1])' "$1"
+}
+
+# the build first: the multitool is kept in cargo's target directory (wherever CARGO_TARGET_DIR puts it)
+built="$(cargo build --quiet --locked --bin ctxlint --message-format=json --manifest-path "$root/Cargo.toml")"
+ctxlint="$(cargo_exe ctxlint <<<"$built")"
+target_dir="$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+tooldir="${CTXLINT_SARIF_TOOL_DIR:-$target_dir/sarif-multitool}"
 tool="$tooldir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 if [ ! -x "$tool" ]; then
   mkdir -p "$tooldir"
@@ -23,11 +43,10 @@ if [ -z "$(problems "$here/broken.sarif")" ]; then
   exit 1
 fi
 
-cargo build --quiet --locked --manifest-path "$root/Cargo.toml"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 status=0
-(cd "$root" && target/debug/ctxlint tests/fixtures tests/witness --format sarif -o "$out/ctxlint.sarif") || status=$?
+(cd "$root" && "$ctxlint" tests/fixtures tests/witness --format sarif -o "$out/ctxlint.sarif") || status=$?
 if [ "$status" -ne 1 ]; then
   echo "sarif: expected exit code 1 (findings) from ctxlint, got $status" >&2
   exit 1

@@ -9,6 +9,22 @@ pass=0
 fail=0
 failed=()
 
+# The executable cargo built for target $1 (a bin or an example), read from `cargo build --message-format=json` on
+# stdin: wherever CARGO_TARGET_DIR or a config puts it, never a stale ./target.
+cargo_exe() {
+  python3 -c 'import json, sys
+for line in sys.stdin:
+    try:
+        m = json.loads(line)
+    except ValueError:
+        continue
+    if m.get("reason") == "compiler-artifact" and m.get("target", {}).get("name") == sys.argv[1] and m.get("executable"):
+        print(m["executable"])
+        break
+else:
+    sys.exit("cargo built no executable named " + sys.argv[1])' "$1"
+}
+
 run() { # name command...
   local name="$1"
   shift
@@ -34,11 +50,15 @@ for program in "$here"/python/*/bad*.py "$here"/python/*/good*.py; do
 done
 
 echo "== rust: cargo build --locked"
-cargo build --quiet --release --locked --bins --manifest-path "$here/rust/Cargo.toml"
+built="$(cargo build --quiet --release --locked --bins --message-format=json --manifest-path "$here/rust/Cargo.toml")"
 for program in "$here"/rust/*/bad*.rs "$here"/rust/*/good*.rs; do
   rule="$(basename "$(dirname "$program")")"
   variant="$(basename "$program" .rs)"
-  run "rust/$rule/$variant.rs" "$here/rust/target/release/$rule-$variant"
+  if exe="$(cargo_exe "$rule-$variant" <<<"$built")"; then
+    run "rust/$rule/$variant.rs" "$exe"
+  else
+    run "rust/$rule/$variant.rs" false
+  fi
 done
 
 if [ "$fail" -gt 0 ]; then
