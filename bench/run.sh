@@ -16,21 +16,8 @@ ROUNDS=5
 if [ "${1:-}" = "--quick" ]; then QUICK=(--quick); ROUNDS=2; fi
 PEERS="${CTXBENCH_PEERS:-${TMPDIR:-/tmp}/ctxlint-bench-peers}"
 
-# The executable cargo built for target $1 (a bin or an example), read from `cargo build --message-format=json` on
-# stdin: wherever CARGO_TARGET_DIR or a config puts it, never a stale ./target.
-cargo_exe() {
-  python3 -c 'import json, sys
-for line in sys.stdin:
-    try:
-        m = json.loads(line)
-    except ValueError:
-        continue
-    if m.get("reason") == "compiler-artifact" and m.get("target", {}).get("name") == sys.argv[1] and m.get("executable"):
-        print(m["executable"])
-        break
-else:
-    sys.exit("cargo built no executable named " + sys.argv[1])' "$1"
-}
+# The executable cargo built for target $1, from `cargo build --message-format=json` on stdin (tests/lib/cargo_exe.py)
+cargo_exe() { python3 "$REPO/tests/lib/cargo_exe.py" "$1"; }
 
 say() { printf '\n== %s\n' "$*" >&2; }
 

@@ -5,21 +5,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-# The executable cargo built for target $1 (a bin or an example), read from `cargo build --message-format=json` on
-# stdin: wherever CARGO_TARGET_DIR or a config puts it, never a stale ./target.
-cargo_exe() {
-  python3 -c 'import json, sys
-for line in sys.stdin:
-    try:
-        m = json.loads(line)
-    except ValueError:
-        continue
-    if m.get("reason") == "compiler-artifact" and m.get("target", {}).get("name") == sys.argv[1] and m.get("executable"):
-        print(m["executable"])
-        break
-else:
-    sys.exit("cargo built no executable named " + sys.argv[1])' "$1"
-}
+# The executable cargo built for target $1, from `cargo build --message-format=json` on stdin (tests/lib/cargo_exe.py)
+cargo_exe() { python3 "$root/tests/lib/cargo_exe.py" "$1"; }
 
 # the build first: the multitool is kept in cargo's target directory (wherever CARGO_TARGET_DIR puts it)
 built="$(cargo build --quiet --locked --bin ctxlint --message-format=json --manifest-path "$root/Cargo.toml")"
