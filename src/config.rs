@@ -487,20 +487,8 @@ impl ConfigResolver {
         if let Some(found) = cache.by_dir.get(&dir) {
             return found.clone();
         }
-        // walk up to the first directory with an answer: one seen before, or one with its own config file
-        let mut passed = Vec::new();
-        let mut answer = None;
-        for ancestor in dir.ancestors() {
-            if let Some(found) = cache.by_dir.get(ancestor) {
-                answer = Some(found.clone());
-                break;
-            }
-            passed.push(ancestor.to_path_buf());
-            if let Some(own) = self.own_settings(ancestor) {
-                answer = Some(own);
-                break;
-            }
-        }
+        // every directory passed gets the answer too, so each config file is read once per run
+        let (answer, passed) = crate::nearest::walk_up(&dir, |d| cache.by_dir.get(d).cloned(), |d| self.own_settings(d));
         let answer = match answer {
             Some(answer) => answer,
             None => self.defaults(&mut cache),

@@ -139,21 +139,8 @@ impl JsModelResolver {
         if let Some(project) = cache.get(&dir) {
             return project.clone();
         }
-        // walk up to the first directory with an answer: one seen before, or one with a valid package.json; every
-        // directory passed gets that answer too, so each package.json is read once per run
-        let mut passed = Vec::new();
-        let mut project = None;
-        for ancestor in dir.ancestors() {
-            if let Some(found) = cache.get(ancestor) {
-                project = Some(found.clone());
-                break;
-            }
-            passed.push(ancestor.to_path_buf());
-            if let Some(own) = self.manifest_project(ancestor) {
-                project = Some(own);
-                break;
-            }
-        }
+        // every directory passed gets the answer too, so each package.json is read once per run
+        let (project, passed) = crate::nearest::walk_up(&dir, |d| cache.get(d).cloned(), |d| self.manifest_project(d));
         let project = project.unwrap_or_else(|| JsProject::bare(JsModel::AsyncLocalStorage));
         for d in passed {
             cache.insert(d, project.clone());

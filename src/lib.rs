@@ -16,6 +16,7 @@ pub mod fix;
 pub mod fixer;
 pub mod jsmodel;
 pub mod lang;
+pub mod nearest;
 pub mod output;
 pub mod position;
 pub mod prefilter;
