@@ -1,24 +1,13 @@
 //! Strange input through the built binary and the library: ctxlint keeps going, reports clearly, never panics, and
 //! positions stay right.
 use std::fs;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-fn ctxlint(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("ctxlint").expect("binary built");
-    cmd.current_dir(dir).env("NO_COLOR", "1").env("COLUMNS", "100");
-    cmd
-}
-
-fn write(dir: &Path, rel: &str, bytes: &[u8]) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, bytes).expect("write");
-}
+mod common;
+use common::{ctxlint, write};
 
 const BAD_PY: &[u8] = b"import asyncio\n\n\nasync def handle():\n    asyncio.create_task(work())\n";
 

@@ -8,17 +8,8 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use tempfile::TempDir;
 
-fn ctxlint(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("ctxlint").expect("binary built");
-    cmd.current_dir(dir).env("NO_COLOR", "1").env("COLUMNS", "100");
-    cmd
-}
-
-fn write(dir: &Path, rel: &str, bytes: &[u8]) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, bytes).expect("write");
-}
+mod common;
+use common::{ctxlint, write};
 
 /// Nothing a user gives ctxlint may end in a Rust panic message or a backtrace.
 fn assert_no_panic(out: &std::process::Output) {
