@@ -14,10 +14,10 @@ use tree_sitter::{Node, Tree};
 
 use crate::engine::Workspace;
 use crate::finding::Finding;
+use crate::fix::write::write_if_unchanged;
 use crate::lang::{Family, Lang};
 use crate::suppress::{can_hold_comment, comment_line, Lines, UNUSED_RULE, WITHOUT_REASON_RULE};
 use crate::syntax::{self, Preorder};
-use crate::write::write_if_unchanged;
 
 /// What `--add-ignore` did.
 #[derive(Debug, Default)]

@@ -594,7 +594,7 @@ fn check_once(args: &CheckArgs) -> ExitCode {
     options.threads = capped_threads(args.threads);
     options.engine.prefilter = !args.no_prefilter;
     options.force_exclude = args.force_exclude;
-    options.fix = FixOptions { apply: args.fix || args.diff, policy: crate::fixer::Policy { unsafe_fixes: args.unsafe_fixes } };
+    options.fix = FixOptions { apply: args.fix || args.diff, policy: crate::fix::apply::Policy { unsafe_fixes: args.unsafe_fixes } };
     let registry = match load_registry() {
         Ok(r) => r,
         Err(code) => return code,
@@ -631,7 +631,7 @@ fn check_once(args: &CheckArgs) -> ExitCode {
         return print_fixed_stdin(&report, &stdin_bytes, use_color_stderr() && args.color != ColorChoice::Never, &args.exit);
     }
     if args.fix {
-        crate::write::write_fixes(&mut report);
+        crate::run::write_fixes(&mut report);
     }
     if let Some(reason) = &args.add_ignore {
         for notice in &report.notices {

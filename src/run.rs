@@ -2,17 +2,18 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::config::{self, CliOverrides, ConfigError, ConfigResolver, Discovery, Settings};
 use crate::engine::{self, EngineError, EngineOptions, Workspace};
 use crate::finding::Finding;
-use crate::fixer::{self, FixHost, Policy};
+use crate::fix::apply::{self as fixer, FixHost};
 use crate::jsmodel::{JsModelChoice, JsModelResolver};
 use crate::lang::Lang;
 use crate::registry::{self, LoadError, Registry};
+pub use crate::report::{FixOptions, FixedFile, Report};
 use crate::size::SizeLimit;
 use crate::walk;
 
@@ -38,27 +39,6 @@ pub struct RunOptions {
     pub max_file_size: Option<SizeLimit>,
     /// `--force-exclude`: excludes and ignore files apply to files named on the command line too.
     pub force_exclude: bool,
-}
-
-/// Whether a run fixes what it finds, and which fixes count.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FixOptions {
-    /// Compute the fixed text of every file (`--fix` writes it, `--diff` prints it); findings are then those left.
-    pub apply: bool,
-    /// Which fixes apply (and which the summary calls fixable).
-    pub policy: Policy,
-}
-
-/// One file the fixes changed: its text as read and as fixed.
-#[derive(Debug, Clone)]
-pub struct FixedFile {
-    pub path: PathBuf,
-    pub original: Arc<str>,
-    pub text: String,
-    /// How many fixes were applied.
-    pub applied: usize,
-    /// The file's findings before fixing: the report's again when the fixed text cannot be written.
-    pub findings_before: Vec<Finding>,
 }
 
 impl RunOptions {
@@ -103,52 +83,6 @@ impl std::fmt::Display for RunError {
     }
 }
 
-/// Everything a run found, sorted by path, line, column and rule.
-#[derive(Debug, Default)]
-pub struct Report {
-    pub findings: Vec<Finding>,
-    pub files_checked: usize,
-    /// Files skipped: binary (NUL bytes), or too slow to parse.
-    pub files_skipped: usize,
-    /// Of those, files whose parse ran out of its time budget (each has a notice).
-    pub files_too_slow: usize,
-    /// Of those, walked files over the size limit (each has a notice).
-    pub files_too_large: usize,
-    /// Problems that make the run incomplete (missing paths, unreadable files): exit code 2.
-    pub errors: Vec<String>,
-    /// Things the user should know that do not fail the run.
-    pub notices: Vec<String>,
-    pub duration: Duration,
-    /// The run's fix options; with `apply`, `findings` are what is left after fixing.
-    pub fix: FixOptions,
-    /// Files the fixes changed (only with `fix.apply`), sorted by path.
-    pub fixed: Vec<FixedFile>,
-}
-
-impl Report {
-    /// The findings that count: those no suppression comment silenced.
-    pub fn unsuppressed(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.suppressed.is_none())
-    }
-
-    pub fn suppressed_count(&self) -> usize {
-        self.findings.len() - self.unsuppressed().count()
-    }
-
-    /// How many fixes were applied, over all files.
-    pub fn fixes_applied(&self) -> usize {
-        self.fixed.iter().map(|f| f.applied).sum()
-    }
-
-    /// Findings left that the run's policy could fix, and those only `--unsafe-fixes` would.
-    pub fn fixable(&self) -> (usize, usize) {
-        let with_unsafe = Policy { unsafe_fixes: true };
-        let now = self.unsuppressed().filter(|f| self.fix.policy.fix_of(f).is_some()).count();
-        let all = self.unsuppressed().filter(|f| with_unsafe.fix_of(f).is_some()).count();
-        (now, all - now)
-    }
-}
-
 enum FileOutcome {
     Linted(Vec<Finding>, Vec<String>, Option<FixedFile>),
     /// NUL bytes: skipped silently, counted.
@@ -183,6 +117,29 @@ impl Report {
             FileOutcome::Failed(e) => self.errors.push(e),
         }
     }
+}
+
+/// `--fix`: writes every fixed file of the report atomically. A file that cannot be written (or changed since it was
+/// read) becomes an error of the report, its fixes no longer count, and its findings are again those it had before
+/// fixing (the file on disk still has them); the other files are still written.
+pub fn write_fixes(report: &mut Report) {
+    let mut written = Vec::with_capacity(report.fixed.len());
+    let mut restored = false;
+    for file in std::mem::take(&mut report.fixed) {
+        match crate::fix::write::write_if_unchanged(&file.path, &file.original, &file.text) {
+            Ok(()) => written.push(file),
+            Err(why) => {
+                report.errors.push(format!("{}: fixes not written: {why}", file.path.display()));
+                report.findings.retain(|f| f.path != file.path);
+                report.findings.extend(file.findings_before);
+                restored = true;
+            }
+        }
+    }
+    if restored {
+        report.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+    report.fixed = written;
 }
 
 /// Lints files and directories: files named on the command line in parallel, then the directories, linting each file

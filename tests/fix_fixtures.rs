@@ -5,7 +5,7 @@
 //! `CTXLINT_BLESS=1 cargo test --test fix_fixtures` writes the `.fixed` files; review them before committing.
 use std::path::{Path, PathBuf};
 
-use ctxlint::fixer::Policy;
+use ctxlint::fix::Policy;
 use ctxlint::lang::Lang;
 use ctxlint::run::{lint_paths, lint_stdin, FixOptions, Report, RunOptions};
 

@@ -63,8 +63,8 @@ fn js_timer_in_commonjs_gets_a_require() {
     assert!(out.contains("const { trace, context } = require('@opentelemetry/api');\n") && out.matches("require(").count() == 1, "{out}");
 }
 
-fn fix_all(path: &str, source: &str) -> ctxlint::run::Report {
-    use ctxlint::run::FixOptions;
+fn fix_all(path: &str, source: &str) -> ctxlint::report::Report {
+    use ctxlint::report::FixOptions;
     let options = RunOptions { fix: FixOptions { apply: true, ..FixOptions::default() }, ..RunOptions::default() };
     ctxlint::run::lint_stdin(Path::new(path), source.to_string(), &options).expect("lints")
 }

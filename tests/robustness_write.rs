@@ -152,7 +152,7 @@ fn a_link_planted_at_a_guessable_temporary_name_is_never_followed() {
     let planted = dir.path().join(format!("tree/.a.py.ctxlint-{}.tmp", std::process::id()));
     std::os::unix::fs::symlink(&victim, &planted).expect("symlink");
 
-    ctxlint::write::write_if_unchanged(&file, "old\n", "new\n").expect("written");
+    ctxlint::fix::write::write_if_unchanged(&file, "old\n", "new\n").expect("written");
     assert_eq!(read(&victim), "secret\n", "the link's target was overwritten");
     assert_eq!(mode(&victim), 0o600, "the link's target was chmod-ed");
     assert!(!fs::symlink_metadata(&file).expect("meta").file_type().is_symlink(), "the planted link became the file");

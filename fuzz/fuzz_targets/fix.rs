@@ -5,7 +5,7 @@ use std::path::Path;
 
 use ctxlint::config::Discovery;
 use ctxlint::engine::Workspace;
-use ctxlint::fixer::Policy;
+use ctxlint::fix::Policy;
 use ctxlint::jsmodel::JsModelChoice;
 use ctxlint::lang::Lang;
 use ctxlint::run::{lint_stdin, FixOptions, RunOptions};

@@ -1,7 +1,7 @@
 //! Concise output, ruff's `concise`: one line per finding, `path:line:col: rule [*] message` (`[*]`: the run's fix
 //! policy can fix it), for terminals and logs where code frames take too much room. The summary line follows.
 use super::display_path;
-use crate::run::Report;
+use crate::report::Report;
 
 /// One line per unsuppressed finding, in the report's order.
 pub fn findings(report: &Report) -> String {

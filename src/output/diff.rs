@@ -3,7 +3,7 @@
 use similar::TextDiff;
 
 use super::display_path_bytes;
-use crate::run::FixedFile;
+use crate::report::FixedFile;
 
 /// The unified diff of every changed file, in path order.
 pub fn render(fixed: &[FixedFile]) -> String {

@@ -2,7 +2,7 @@
 //! Actions shows as annotations on the pull request's diff.
 use super::display_path;
 use crate::finding::Severity;
-use crate::run::Report;
+use crate::report::Report;
 
 /// Escapes a command's data (the message).
 fn escape_data(text: &str) -> String {

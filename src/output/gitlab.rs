@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::display_path;
 use crate::finding::{Finding, Severity};
-use crate::run::Report;
+use crate::report::Report;
 
 #[derive(Serialize)]
 struct Issue<'a> {

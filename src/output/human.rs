@@ -14,7 +14,7 @@ use super::json::LineIndexes;
 use crate::finding::{Finding, Severity};
 use crate::fix::{Edit, Fix};
 use crate::position::{floor_char_boundary, LineIndex};
-use crate::run::Report;
+use crate::report::Report;
 
 /// How to render.
 #[derive(Debug, Clone, Copy)]

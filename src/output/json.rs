@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::display_path;
 use crate::finding::Finding;
 use crate::position::LineIndex;
-use crate::run::Report;
+use crate::report::Report;
 
 pub const SCHEMA_VERSION: u32 = 1;
 

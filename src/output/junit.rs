@@ -1,7 +1,7 @@
 //! JUnit XML, as ruff and oxlint write it for CI test reports: one `<testsuite>` per file with findings, one failing
 //! `<testcase>` per finding; a clean run is one suite with one passing case.
 use super::display_path;
-use crate::run::Report;
+use crate::report::Report;
 
 /// Text and attribute values for XML: the five special characters escaped, and the characters XML 1.0 cannot hold
 /// (control characters other than tab and line breaks) left out.

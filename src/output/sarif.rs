@@ -10,7 +10,7 @@ use super::display_path_bytes;
 use crate::finding::{Finding, Severity};
 use crate::position::LineIndex;
 use crate::registry::{Registry, Rule};
-use crate::run::Report;
+use crate::report::Report;
 
 const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/ctxlint/ctxlint";

@@ -11,32 +11,8 @@ use std::fs::{File, Metadata};
 use std::io::{Read, Write};
 use std::path::Path;
 
-use crate::run::Report;
 use crate::signals::InFlight;
 use crate::walk::describe_io;
-
-/// `--fix`: writes every fixed file of the report atomically. A file that cannot be written (or changed since it was
-/// read) becomes an error of the report, its fixes no longer count, and its findings are again those it had before
-/// fixing (the file on disk still has them); the other files are still written.
-pub fn write_fixes(report: &mut Report) {
-    let mut written = Vec::with_capacity(report.fixed.len());
-    let mut restored = false;
-    for file in std::mem::take(&mut report.fixed) {
-        match write_if_unchanged(&file.path, &file.original, &file.text) {
-            Ok(()) => written.push(file),
-            Err(why) => {
-                report.errors.push(format!("{}: fixes not written: {why}", file.path.display()));
-                report.findings.retain(|f| f.path != file.path);
-                report.findings.extend(file.findings_before);
-                restored = true;
-            }
-        }
-    }
-    if restored {
-        report.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    }
-    report.fixed = written;
-}
 
 /// Replaces the file's text with `new` atomically, keeping its owner, group, permissions and extended attributes;
 /// refuses when the file no longer holds `old` (it changed since it was linted), or changes before the rename.
@@ -303,7 +279,7 @@ mod tests {
 
     #[test]
     fn a_file_that_cannot_be_written_is_an_error_and_the_others_are_still_written() {
-        use crate::run::FixedFile;
+        use crate::report::{FixedFile, Report};
         let dir = std::env::temp_dir().join(format!("ctxlint-write-fixes-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("mkdir");
         let (a, b) = (dir.join("a.py"), dir.join("b.py"));
@@ -317,7 +293,7 @@ mod tests {
             findings_before: Vec::new(),
         };
         let mut report = Report { fixed: vec![fixed(&a), fixed(&b)], ..Report::default() };
-        write_fixes(&mut report);
+        crate::run::write_fixes(&mut report);
         assert_eq!(report.errors, vec![format!("{}: fixes not written: changed since it was read; not written", a.display())]);
         assert_eq!((report.fixed.len(), report.fixes_applied()), (1, 2));
         assert_eq!(std::fs::read_to_string(&a).expect("read"), "edited meanwhile\n");
@@ -368,7 +344,7 @@ mod tests {
     /// Item 7: a file whose write fails has its findings from before fixing again, in sorted order.
     #[test]
     fn a_file_not_written_gets_its_findings_back() {
-        use crate::run::FixedFile;
+        use crate::report::{FixedFile, Report};
         let options = crate::run::RunOptions::default();
         let src = "from concurrent.futures import ThreadPoolExecutor\n\n\ndef f(o):\n    with ThreadPoolExecutor() as p:\n        p.submit(g, o)\n";
         let dir = tempfile::TempDir::new().expect("tmp");
@@ -387,7 +363,7 @@ mod tests {
         // the findings left after fixing: one of an unfixed file sorting after a.py
         let z = dir.path().join("z.py");
         let mut report = Report { findings: before(&z), fixed: vec![fixed(&a), fixed(&b)], ..Report::default() };
-        write_fixes(&mut report);
+        crate::run::write_fixes(&mut report);
         let paths: Vec<&Path> = report.findings.iter().map(|f| f.path.as_path()).collect();
         assert_eq!(paths, vec![a.as_path(), z.as_path()], "only the file not written has findings again, sorted");
         assert_eq!(report.fixed.len(), 1);

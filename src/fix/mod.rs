@@ -1,7 +1,13 @@
-//! Suggested fixes: text edits with an applicability contract, and applying them to a source.
+//! Suggested fixes: text edits with an applicability contract, and applying them to a source; [`apply`] fixes a
+//! file to a fixed point, [`write`] writes the result.
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
+
+pub mod apply;
+pub mod write;
+
+pub use apply::Policy;
 
 /// Whether a fix may be applied without review.
 ///
