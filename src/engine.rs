@@ -9,13 +9,14 @@ use streaming_iterator::StreamingIterator;
 
 use tree_sitter::{ParseOptions, ParseState, Parser, QueryCursor, Tree};
 
-use crate::checks::{Captures, CheckFn, Hit};
+use crate::check_api::{Captures, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::finding::{Finding, Label};
 use crate::fix::Fix;
 use crate::jsmodel::JsProject;
 use crate::lang::Lang;
 use crate::registry::{CompiledQuery, Registry, Rule};
+use crate::template::{fill, shorten};
 
 /// Reusable per-thread parsing state.
 pub struct Workspace {
@@ -209,10 +210,20 @@ pub fn lint_source(
                     continue;
                 }
                 let rule = &registry.rules[rule_index];
-                let CheckFn::Match(run) = rule.check.run else { continue };
                 let captures = Captures { items: m.captures.iter().map(|c| (names[c.index as usize], c.node)).collect() };
-                for hit in run(&cx, &captures) {
-                    out.push(rule, hit, &captures);
+                let Some(report) = captures.get("report") else { continue };
+                match rule.check.run {
+                    CheckFn::Match(run) => {
+                        if let Some(hit) = run(&cx, report, &captures) {
+                            out.push(rule, hit, &captures);
+                        }
+                    }
+                    CheckFn::MatchMany(run) => {
+                        for hit in run(&cx, report, &captures) {
+                            out.push(rule, hit, &captures);
+                        }
+                    }
+                    CheckFn::File(_) | CheckFn::Engine => {}
                 }
             }
         }
@@ -220,7 +231,8 @@ pub fn lint_source(
     let directives = crate::suppress::collect(tree.root_node(), &source, lang);
     if !directives.is_empty() {
         let no_captures = Captures { items: Vec::new() };
-        for (rule_id, hit) in crate::suppress::apply(&mut out.findings, &directives, registry, options, &source) {
+        let enabled = |id: &str| registry.get(id).map(|rule| options.is_enabled(rule));
+        for (rule_id, hit) in crate::suppress::apply(&mut out.findings, &directives, &enabled, &source) {
             if let Some(rule) = registry.get(rule_id) {
                 out.push(rule, hit, &no_captures);
             }
@@ -244,7 +256,11 @@ impl Out<'_> {
         if !self.seen.insert((rule.id.clone(), range.start, range.end)) {
             return;
         }
-        let fill = |template: &str| fill(template, &hit, captures, self.cx);
+        let value = |name: &str| {
+            let var = hit.vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
+            var.or_else(|| captures.get(name).map(|node| shorten(self.cx.text(node))))
+        };
+        let fill = |template: &str| fill(template, value);
         let message_template = hit.variant.and_then(|v| rule.spec.variants.get(v)).unwrap_or(&rule.spec.message);
         let mut labels: Vec<Label> = Vec::new();
         for (name, node) in &captures.items {
@@ -287,47 +303,4 @@ impl Out<'_> {
             suppressed: None,
         });
     }
-}
-
-/// Replaces `{name}` with the check's value or the capture's text (first line, shortened).
-fn fill(template: &str, hit: &Hit, captures: &Captures<'_>, cx: &FileCx<'_>) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let close = after.find('}');
-        let name = close.map(|c| &after[..c]);
-        let value = name.and_then(|n| {
-            hit.vars.iter().find(|(k, _)| *k == n).map(|(_, v)| v.clone()).or_else(|| captures.get(n).map(|node| shorten(cx.text(node))))
-        });
-        match (value, close) {
-            (Some(v), Some(c)) => {
-                out.push_str(&v);
-                rest = &after[c + 1..];
-            }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The first line of a code snippet, at most 60 characters.
-/// Code on one line: whitespace runs become one space, and none is left before a `.` of a chained call.
-pub fn one_line(code: &str) -> String {
-    code.split_whitespace().collect::<Vec<_>>().join(" ").replace(" .", ".").replace(" ?.", "?.")
-}
-
-pub fn shorten(code: &str) -> String {
-    let first = code.lines().next().unwrap_or("").trim_end();
-    let multi = code.lines().nth(1).is_some();
-    let mut s: String = first.chars().take(60).collect();
-    if multi || first.chars().count() > 60 {
-        s.push('…');
-    }
-    s
 }

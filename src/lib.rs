@@ -4,6 +4,7 @@
 //! [`run::lint_paths`] and [`run::lint_text`] are the entry points for the CLI, editors and tests.
 pub mod add_ignore;
 pub mod analysis;
+pub mod check_api;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -26,4 +27,5 @@ pub mod signals;
 pub mod size;
 pub mod suppress;
 pub mod syntax;
+pub mod template;
 pub mod walk;

@@ -9,19 +9,23 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::checks::Hit;
-use crate::engine::EngineOptions;
+use crate::check_api::{CheckDef, CheckFn, Hit};
 use crate::finding::{Finding, Suppressed};
 use crate::fix::Edit;
 use crate::lang::Lang;
 use crate::position::LineIndex;
-use crate::registry::Registry;
 use crate::syntax::{named_children, Preorder};
 
 pub const LINE_DIRECTIVE: &str = "ctxlint-ignore";
 pub const FILE_DIRECTIVE: &str = "ctxlint-ignore-file";
 pub const UNUSED_RULE: &str = "unused-suppression";
 pub const WITHOUT_REASON_RULE: &str = "suppression-without-reason";
+
+/// The suppression rules' checks: the engine runs them itself, after the other rules ([`apply`]).
+pub static CHECKS: &[&CheckDef] = &[
+    &CheckDef { rule: UNUSED_RULE, captures: &[], vars: &["id", "why"], variants: &[], labels: &[], run: CheckFn::Engine },
+    &CheckDef { rule: WITHOUT_REASON_RULE, captures: &[], vars: &["ids"], variants: &[], labels: &[], run: CheckFn::Engine },
+];
 
 /// One rule id inside a directive.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -301,11 +305,11 @@ fn header_end(root: Node<'_>, lang: Lang) -> usize {
 
 /// Marks the findings the directives silence, and returns the findings about the directives themselves: ids that
 /// silence nothing (`unused-suppression`, with a safe fix that removes them) and, when asked, directives with no reason.
+/// `enabled(id)` tells whether this run reports the rule `id` (`None`: no rule has that id).
 pub fn apply(
     findings: &mut [Finding],
     directives: &[Directive],
-    registry: &Registry,
-    options: &EngineOptions,
+    enabled: &dyn Fn(&str) -> Option<bool>,
     source: &str,
 ) -> Vec<(&'static str, Hit)> {
     let mut used = vec![Vec::new(); directives.len()];
@@ -330,24 +334,24 @@ pub fn apply(
         }
     }
     let mut out = Vec::new();
-    let unused_on = registry.get(UNUSED_RULE).is_some_and(|r| options.is_enabled(r));
+    let unused_on = enabled(UNUSED_RULE) == Some(true);
     for (d, directive) in directives.iter().enumerate() {
         if unused_on {
             for (i, id) in directive.ids.iter().enumerate() {
                 if used[d][i] {
                     continue;
                 }
-                let why = match registry.get(&id.id) {
+                let why = match enabled(&id.id) {
                     None => "no rule has this id",
                     Some(_) if directive.misplaced => "`ctxlint-ignore-file` only works in the file header, before the first line of code",
-                    Some(rule) if !options.is_enabled(rule) => continue, // not run now: cannot tell
-                    Some(_) => "no finding of this rule is there to silence",
+                    Some(false) => continue, // not run now: cannot tell
+                    Some(true) => "no finding of this rule is there to silence",
                 };
                 let hit = Hit::at(id.range.clone()).var("id", id.id.clone()).var("why", why).edits(removal(directive, i, source));
                 out.push((UNUSED_RULE, hit));
             }
         }
-        if directive.reason.is_none() && registry.get(WITHOUT_REASON_RULE).is_some_and(|r| options.is_enabled(r)) {
+        if directive.reason.is_none() && enabled(WITHOUT_REASON_RULE) == Some(true) {
             let ids = directive.ids.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ");
             out.push((WITHOUT_REASON_RULE, Hit::at(directive.range.clone()).var("ids", ids)));
         }

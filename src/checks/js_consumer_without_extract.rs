@@ -7,13 +7,13 @@ use tree_sitter::Node;
 
 use super::js_common::implicit_context_use;
 use super::js_messaging::{callable, calls_named, object_property, receiver_word, System};
-use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::js::{arguments, callee_name, callee_object, is_function, string_value};
 use crate::file_cx::FileCx;
 use crate::syntax::{unparen, Preorder};
 
 pub static CHECK: CheckDef = CheckDef {
-    name: "js-consumer-without-extract",
+    rule: "js/consumer-without-extract",
     captures: &["method", "class"],
     vars: &["call", "system", "fix"],
     variants: &["worker-data"],
@@ -23,25 +23,24 @@ pub static CHECK: CheckDef = CheckDef {
 
 const EXTRACT: &[&str] = &["extract"];
 
-fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
-    let Some(report) = caps.get("report") else { return Vec::new() };
+fn run<'t>(cx: &FileCx<'_>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     let source = cx.source;
     let facts = cx.js();
     if matches!(report.kind(), "identifier" | "shorthand_property_identifier_pattern" | "property_identifier") {
         return worker_data(cx, report);
     }
-    let Some((system, handler, at)) = registration(cx, caps, report) else { return Vec::new() };
-    let shown = crate::engine::one_line(cx.text_range(at.clone()));
+    let Some((system, handler, at)) = registration(cx, caps, report) else { return None };
+    let shown = crate::template::one_line(cx.text_range(at.clone()));
     if system.instrumented_in(&cx.js_project) {
-        return Vec::new();
+        return None;
     }
-    let Some(body) = facts.callback_body(handler, source) else { return Vec::new() };
-    let Some(use_site) = implicit_context_use(facts, body, source) else { return Vec::new() };
+    let body = facts.callback_body(handler, source)?;
+    let use_site = implicit_context_use(facts, body, source)?;
     if calls_named(facts, body, EXTRACT, source) {
-        return Vec::new();
+        return None;
     }
     let mut hit = Hit::at(at)
-        .var("call", crate::engine::shorten(&shown))
+        .var("call", crate::template::shorten(&shown))
         .var("system", system.name())
         .var("fix", system.extract_fix())
         .label("use", use_site.child_by_field_name("function").unwrap_or(use_site));
@@ -51,7 +50,7 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
         let first = text.find(['\n', '\r']).unwrap_or(text.len());
         hit.labels.push(("handler", body.start_byte()..body.start_byte() + first));
     }
-    vec![hit]
+    Some(hit)
 }
 
 /// The system, handler and the node to report of a handler registration.
@@ -130,11 +129,11 @@ fn registration<'t>(cx: &FileCx<'t>, caps: &Captures<'t>, report: Node<'t>) -> O
 
 /// A worker that reads `workerData` and starts spans, with no `extract` anywhere in the file: reported once, on the
 /// first `workerData`.
-fn worker_data(cx: &FileCx<'_>, node: Node<'_>) -> Vec<Hit> {
+fn worker_data(cx: &FileCx<'_>, node: Node<'_>) -> Option<Hit> {
     let source = cx.source;
     let facts = cx.js();
     if !System::WorkerThreads.used_by(facts) || System::WorkerThreads.instrumented_in(&cx.js_project) {
-        return Vec::new();
+        return None;
     }
     // a read of `workerData` (a name, a destructuring, `wt.workerData`), not the `workerData:` key a parent passes
     let is_read = |n: Node<'_>| match n.kind() {
@@ -144,17 +143,17 @@ fn worker_data(cx: &FileCx<'_>, node: Node<'_>) -> Vec<Hit> {
     };
     let first = Preorder::new(cx.root()).find(|n| is_read(*n) && cx.text(*n) == "workerData");
     if first.map(|f| f.id()) != Some(node.id()) {
-        return Vec::new();
+        return None;
     }
     let root = cx.root();
-    let Some(use_site) = implicit_context_use(facts, root, source) else { return Vec::new() };
+    let use_site = implicit_context_use(facts, root, source)?;
     if Preorder::new(root).any(|n| n.kind() == "call_expression" && callee_name(n, source) == Some("extract")) {
-        return Vec::new();
+        return None;
     }
-    vec![Hit::at(node.byte_range())
+    Some(Hit::at(node.byte_range())
         .var("call", "workerData")
         .var("system", System::WorkerThreads.name())
         .var("fix", System::WorkerThreads.extract_fix())
         .variant("worker-data")
-        .label("use", use_site.child_by_field_name("function").unwrap_or(use_site))]
+        .label("use", use_site.child_by_field_name("function").unwrap_or(use_site)))
 }

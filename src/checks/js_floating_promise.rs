@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::js::{arguments, callee_name, callee_object, enclosing_function, is_async, is_function, JsFacts};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
@@ -14,7 +14,7 @@ use crate::jsmodel::JsModel;
 use crate::syntax::{self, unparen};
 
 pub static CHECK: CheckDef = CheckDef {
-    name: "js-floating-promise",
+    rule: "js/floating-promise",
     captures: &[],
     vars: &["call", "model", "scope"],
     variants: &["stack"],
@@ -24,19 +24,18 @@ pub static CHECK: CheckDef = CheckDef {
 
 const COMBINATORS: &[&str] = &["all", "allSettled", "race", "any"];
 
-fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
-    let Some(expr) = caps.get("report") else { return Vec::new() };
+fn run<'t>(cx: &FileCx<'_>, expr: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
     let source = cx.source;
     let facts = cx.js();
-    let Some(evidence) = promise_evidence(facts, expr, source) else { return Vec::new() };
-    let Some(scope) = facts.span_scope(expr, source) else { return Vec::new() };
+    let evidence = promise_evidence(facts, expr, source)?;
+    let scope = facts.span_scope(expr, source)?;
 
     let callee = match expr.kind() {
         "call_expression" => expr.child_by_field_name("function").map_or("", |f| cx.text(f)),
         _ => "new Promise",
     };
     let mut hit = Hit::at(head(expr, source))
-        .var("call", format!("{}(…)", crate::engine::shorten(callee).trim_end_matches('…')))
+        .var("call", format!("{}(…)", crate::template::shorten(callee).trim_end_matches('…')))
         .var("model", cx.js_model.name())
         .var("scope", scope.kind.describe())
         .label("scope", scope.node);
@@ -49,7 +48,7 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
     if enclosing_function(expr).is_some_and(is_async) {
         hit = hit.edits(vec![Edit::insert(expr.start_byte(), "await ")]);
     }
-    vec![hit]
+    Some(hit)
 }
 
 /// The first line of a node, for a primary label that does not cover a whole multi-line callback.

@@ -3,13 +3,13 @@
 use tree_sitter::Node;
 
 use super::js_common::parameter_names;
-use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::js::{arguments, callee_object, is_function};
 use crate::file_cx::FileCx;
 use crate::syntax::{ancestors, named_children, unparen};
 
 pub static CHECK: CheckDef = CheckDef {
-    name: "js-heavy-als-store",
+    rule: "js/heavy-als-store",
     captures: &["method"],
     vars: &["object"],
     variants: &[],
@@ -22,18 +22,17 @@ const HEAVY: &[&str] = &["req", "request", "res", "response", "event"];
 /// Members that are whole bodies or wrapped requests: `req.body`, `ctx.request`.
 const HEAVY_MEMBERS: &[&str] = &["body", "request", "req", "res", "response", "raw"];
 
-fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
-    let Some(call) = caps.get("report") else { return Vec::new() };
-    let Some(store) = arguments(call).into_iter().next() else { return Vec::new() };
+fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
+    let store = arguments(call).into_iter().next()?;
     let source = cx.source;
     let facts = cx.js();
-    let Some(receiver) = callee_object(call) else { return Vec::new() };
+    let receiver = callee_object(call)?;
     if !facts.is_als(receiver, source) {
-        return Vec::new();
+        return None;
     }
-    let Some(heavy) = heavy_part(cx, call, unparen(store)) else { return Vec::new() };
+    let heavy = heavy_part(cx, call, unparen(store))?;
     let callee = call.child_by_field_name("function").unwrap_or(call);
-    vec![Hit::at(callee.byte_range()).var("object", cx.text(heavy)).label("object", heavy)]
+    Some(Hit::at(callee.byte_range()).var("object", cx.text(heavy)).label("object", heavy))
 }
 
 /// The part of the store that is a whole request-scoped object: the store itself, or a property of an object

@@ -6,13 +6,13 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::js_messaging::{calls_named, object_property, receiver_word, System};
-use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::js::{arguments, callee_object, enclosing_function, JsFacts};
 use crate::file_cx::FileCx;
 use crate::syntax::unparen;
 
 pub static CHECK: CheckDef = CheckDef {
-    name: "js-producer-without-inject",
+    rule: "js/producer-without-inject",
     captures: &["method", "class"],
     vars: &["call", "system", "fix"],
     variants: &[],
@@ -24,25 +24,24 @@ const INJECT: &[&str] = &["inject"];
 /// Receivers of `postMessage` that are not a worker: the worker's own side, windows and message ports.
 const NOT_WORKERS: &[&str] = &["parentport", "self", "window", "globalthis", "port", "port1", "port2", "parent", "top", "opener"];
 
-fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
-    let Some(report) = caps.get("report") else { return Vec::new() };
+fn run<'t>(cx: &FileCx<'_>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     let source = cx.source;
     let facts = cx.js();
-    let Some((system, at)) = send(cx, caps, report) else { return Vec::new() };
+    let Some((system, at)) = send(cx, caps, report) else { return None };
     if system.instrumented_in(&cx.js_project) {
-        return Vec::new();
+        return None;
     }
-    let Some((scope_fn, scope)) = facts.span_scope_function(report, source) else { return Vec::new() };
+    let Some((scope_fn, scope)) = facts.span_scope_function(report, source) else { return None };
     let func = enclosing_function(report).unwrap_or(scope_fn);
     if calls_named(facts, func, INJECT, source) || (func != scope_fn && calls_named(facts, scope_fn, INJECT, source)) {
-        return Vec::new();
+        return None;
     }
-    let shown = crate::engine::one_line(cx.text_range(at.clone()));
-    vec![Hit::at(at)
-        .var("call", crate::engine::shorten(&shown))
+    let shown = crate::template::one_line(cx.text_range(at.clone()));
+    Some(Hit::at(at)
+        .var("call", crate::template::shorten(&shown))
         .var("system", system.name())
         .var("fix", system.inject_fix())
-        .label("scope", scope.node)]
+        .label("scope", scope.node))
 }
 
 /// The system of a send, and the range to report.

@@ -3,7 +3,7 @@
 use tree_sitter::Node;
 
 use super::js_common::{bind_wrapper, context_api_for_fix, implicit_context_use, is_context_bind_of, parameter_names, BindKind};
-use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::js::{arguments, callee_name, callee_object, enclosing_function, is_function, string_value, ScopeKind};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
@@ -11,7 +11,7 @@ use crate::jsmodel::JsModel;
 use crate::syntax::{self, unparen, Preorder};
 
 pub static CHECK: CheckDef = CheckDef {
-    name: "js-unbound-listener",
+    rule: "js/unbound-listener",
     captures: &["method"],
     vars: &["call", "model"],
     variants: &["emitter-bound-late"],
@@ -27,44 +27,44 @@ const FIRES: &[&str] = &["emit", "write", "end", "push", "destroy", "abort", "di
 /// request's context under AsyncLocalStorage.
 const HTTP_CLIENT_CALLS: &[&str] = &["get", "request"];
 
-fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
+fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     if cx.js_model == JsModel::Zone {
-        return Vec::new();
+        return None;
     }
-    let (Some(call), Some(method)) = (caps.get("report"), caps.get("method")) else { return Vec::new() };
+    let method = caps.get("method")?;
     let source = cx.source;
     let facts = cx.js();
     let args = arguments(call);
-    let (Some(event), Some(listener)) = (args.first().copied(), args.get(1).copied()) else { return Vec::new() };
-    let Some(emitter) = callee_object(call).map(unparen) else { return Vec::new() };
+    let (Some(event), Some(listener)) = (args.first().copied(), args.get(1).copied()) else { return None };
+    let emitter = callee_object(call).map(unparen)?;
     // `events.on(emitter, 'x')` / `events.once(emitter, 'x')` are async iterators / promises, not listeners
     if string_value(listener, source).is_some() {
-        return Vec::new();
+        return None;
     }
     let event_name = string_value(event, source);
     if event_name == Some("request") {
-        return Vec::new(); // a server's request handler: a scope of its own
+        return None; // a server's request handler: a scope of its own
     }
-    let Some((scope_fn, scope)) = facts.span_scope_function(call, source) else { return Vec::new() };
+    let Some((scope_fn, scope)) = facts.span_scope_function(call, source) else { return None };
 
     // bound listener: context.bind works under every model that has a manager; AsyncResource/ALS binding only
     // under AsyncLocalStorage (the stack manager does not see async_hooks)
     let listener = unparen(listener);
     let inner = match bind_wrapper(facts, listener, source) {
-        Some((BindKind::Context, _)) => return Vec::new(),
-        Some((BindKind::AsyncResource, _)) if cx.js_model == JsModel::AsyncLocalStorage => return Vec::new(),
+        Some((BindKind::Context, _)) => return None,
+        Some((BindKind::AsyncResource, _)) if cx.js_model == JsModel::AsyncLocalStorage => return None,
         Some((BindKind::AsyncResource, inner)) => inner,
         None => listener,
     };
-    let Some(body) = facts.callback_body(inner, source) else { return Vec::new() };
-    let Some(use_site) = implicit_context_use(facts, body, source) else { return Vec::new() };
+    let body = facts.callback_body(inner, source)?;
+    let use_site = implicit_context_use(facts, body, source)?;
 
     let func = enclosing_function(call).unwrap_or(scope_fn);
     if created_and_fired_here(func, emitter, cx.js_model, source) {
-        return Vec::new();
+        return None;
     }
     if cx.js_model == JsModel::AsyncLocalStorage && is_http_emitter(scope_fn, scope.kind, call, emitter, source) {
-        return Vec::new();
+        return None;
     }
     // context.bind(ctx, emitter): patches the emitter's on/addListener, under AsyncLocalStorage, when it runs first
     let mut late_bind = None;
@@ -77,16 +77,16 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
         }
     }
     if early_bind.is_some() && cx.js_model == JsModel::AsyncLocalStorage {
-        return Vec::new();
+        return None;
     }
 
     let callee = call.child_by_field_name("function").unwrap_or(method);
     // a chained `x\n  .on(...)` is reported on the `.on` line
     let at = if cx.text(callee).contains('\n') { method.byte_range() } else { callee.byte_range() };
     let shown_event = event_name.map_or_else(|| cx.text(event).to_string(), |e| format!("'{e}'"));
-    let shown_emitter = crate::engine::one_line(cx.text(emitter));
+    let shown_emitter = crate::template::one_line(cx.text(emitter));
     let mut hit = Hit::at(at)
-        .var("call", format!("{}.{}({shown_event}, …)", crate::engine::shorten(&shown_emitter), cx.text(method)))
+        .var("call", format!("{}.{}({shown_event}, …)", crate::template::shorten(&shown_emitter), cx.text(method)))
         .var("model", cx.js_model.name())
         .label("scope", scope.node)
         .label("use", use_site.child_by_field_name("function").unwrap_or(use_site));
@@ -101,7 +101,7 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
         edits.extend(import);
         hit = hit.edits(edits);
     }
-    vec![hit]
+    Some(hit)
 }
 
 /// An emitter the function creates (`const s = new PassThrough()`, or inline `AbortSignal.timeout(5).on...`) and also

@@ -1,7 +1,9 @@
 //! `js/unbound-timer`: a timer or microtask callback scheduled in a span scope that starts a span or reads the active
 //! context, under a context manager (`stack`, `none`) that does not carry the context into it.
 use super::js_common::{context_api_for_fix, implicit_context_use, reads_active};
-use super::{Captures, CheckDef, CheckFn, Hit};
+use tree_sitter::Node;
+
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::js::{arguments, await_before, callee_name, callee_object, enclosing_function};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
@@ -9,7 +11,7 @@ use crate::jsmodel::JsModel;
 use crate::syntax::{self, unparen};
 
 pub static CHECK: CheckDef = CheckDef {
-    name: "js-unbound-timer",
+    rule: "js/unbound-timer",
     captures: &["timer"],
     vars: &["model"],
     variants: &["bind-after-await"],
@@ -19,12 +21,12 @@ pub static CHECK: CheckDef = CheckDef {
 
 const GLOBALS: &[&str] = &["window", "globalThis", "global", "self", "timers"];
 
-fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
+fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     if !matches!(cx.js_model, JsModel::Stack | JsModel::None) {
-        return Vec::new();
+        return None;
     }
-    let (Some(call), Some(timer)) = (caps.get("report"), caps.get("timer")) else { return Vec::new() };
-    let Some(callback) = arguments(call).into_iter().next() else { return Vec::new() };
+    let timer = caps.get("timer")?;
+    let callback = arguments(call).into_iter().next()?;
     let source = cx.source;
     let facts = cx.js();
     let callee = call.child_by_field_name("function").unwrap_or(timer);
@@ -33,9 +35,9 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
         Some("process") if name == "nextTick" => {}
         Some(obj) if name != "nextTick" && GLOBALS.contains(&obj) => {}
         None if name != "nextTick" && !facts.promise_functions.contains(name) => {}
-        _ => return Vec::new(),
+        _ => return None,
     }
-    let Some(scope) = facts.span_scope(call, source) else { return Vec::new() };
+    let scope = facts.span_scope(call, source)?;
     let model_var = cx.js_model.name();
 
     let callback = unparen(callback);
@@ -47,14 +49,14 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
                 let after_await = enclosing_function(call).and_then(|f| await_before(f, callback.start_byte()));
                 if cx.js_model == JsModel::Stack && args.first().is_some_and(|a| reads_active(facts, *a, source)) {
                     if let Some(aw) = after_await {
-                        return vec![Hit::at(callee.byte_range())
+                        return Some(Hit::at(callee.byte_range())
                             .var("model", model_var)
                             .variant("bind-after-await")
                             .label("scope", scope.node)
-                            .label("await", aw)];
+                            .label("await", aw));
                     }
                 }
-                return Vec::new();
+                return None;
             }
         }
     }
@@ -72,8 +74,8 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
     } else {
         callback
     };
-    let Some(body) = facts.callback_body(inner, source) else { return Vec::new() };
-    let Some(use_site) = implicit_context_use(facts, body, source) else { return Vec::new() };
+    let body = facts.callback_body(inner, source)?;
+    let use_site = implicit_context_use(facts, body, source)?;
 
     let mut hit = Hit::at(callee.byte_range())
         .var("model", model_var)
@@ -85,5 +87,5 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
         edits.extend(import);
         hit = hit.edits(edits);
     }
-    vec![hit]
+    Some(hit)
 }

@@ -1,10 +1,10 @@
 //! `parse-error`: the first ERROR or MISSING node of a file that tree-sitter could not parse cleanly.
-use super::{CheckDef, CheckFn, Hit};
+use crate::check_api::{CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::syntax::Preorder;
 
 pub static CHECK: CheckDef =
-    CheckDef { name: "parse-error", captures: &[], vars: &["what"], variants: &[], labels: &[], run: CheckFn::File(run) };
+    CheckDef { rule: "parse-error", captures: &[], vars: &["what"], variants: &[], labels: &[], run: CheckFn::File(run) };
 
 fn run(cx: &FileCx<'_>) -> Vec<Hit> {
     let root = cx.root();

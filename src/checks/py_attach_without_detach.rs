@@ -4,14 +4,14 @@
 //! that returns its token are fine.
 use tree_sitter::Node;
 
-use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::python::{enclosing_function, enclosing_scope, positional_arg, PyFacts};
 use crate::file_cx::FileCx;
 use crate::fix::{Applicability, Edit};
 use crate::syntax::{self, ancestors, contains, named_children, Preorder};
 
 pub static CHECK: CheckDef = CheckDef {
-    name: "py-attach-without-detach",
+    rule: "py/attach-without-detach",
     captures: &[],
     vars: &["token"],
     variants: &["discarded", "collected", "no-finally", "late-try"],
@@ -23,16 +23,15 @@ const ENTER: &[&str] = &["__enter__", "__aenter__", "setUp", "asyncSetUp", "setu
 const EXIT: &[&str] = &["__exit__", "__aexit__", "tearDown", "asyncTearDown", "teardown_method", "teardown", "teardown_class"];
 const COLLECT: &[&str] = &["append", "add", "extend", "insert", "appendleft", "put", "put_nowait", "push"];
 
-fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
-    let Some(call) = caps.get("report") else { return Vec::new() };
+fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
     let source = cx.source;
     let py = cx.py();
-    let Some(callee) = call.child_by_field_name("function") else { return Vec::new() };
+    let callee = call.child_by_field_name("function")?;
     if !py.resolves_to(callee, source, &["opentelemetry.context.attach"]) {
-        return Vec::new();
+        return None;
     }
     let at = callee.byte_range();
-    let Some(parent) = call.parent() else { return Vec::new() };
+    let parent = call.parent()?;
     match parent.kind() {
         "expression_statement" => {
             let mut hit = Hit::at(at).var("token", "the token").variant("discarded");
@@ -44,7 +43,7 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
                     hit = hit.edits(edits).applicability(Applicability::Unsafe);
                 }
             }
-            vec![hit]
+            Some(hit)
         }
         "argument_list" | "list" | "tuple" | "set" => {
             let collected = parent.kind() != "argument_list"
@@ -53,31 +52,31 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
                         && f.child_by_field_name("attribute").is_some_and(|a| COLLECT.contains(&syntax::text(a, source)))
                 });
             if collected {
-                vec![Hit::at(at).var("token", "the token").variant("collected")]
+                Some(Hit::at(at).var("token", "the token").variant("collected"))
             } else {
-                Vec::new() // passed on to a callee that owns it (e.g. `stack.callback(detach, attach(ctx))`)
+                None // passed on to a callee that owns it (e.g. `stack.callback(detach, attach(ctx))`)
             }
         }
         "assignment" => assigned(cx, py, call, callee, parent),
-        _ => Vec::new(),
+        _ => None,
     }
 }
 
-fn assigned(cx: &FileCx<'_>, py: &PyFacts, call: Node<'_>, callee: Node<'_>, assignment: Node<'_>) -> Vec<Hit> {
+fn assigned(cx: &FileCx<'_>, py: &PyFacts, call: Node<'_>, callee: Node<'_>, assignment: Node<'_>) -> Option<Hit> {
     let source = cx.source;
-    let Some(left) = assignment.child_by_field_name("left") else { return Vec::new() };
-    let Some(stmt) = assignment.parent().filter(|p| p.kind() == "expression_statement") else { return Vec::new() };
+    let left = assignment.child_by_field_name("left")?;
+    let stmt = assignment.parent().filter(|p| p.kind() == "expression_statement")?;
     let token = syntax::text(left, source);
     let scope = enclosing_scope(call);
     let at = callee.byte_range();
 
     if is_context_manager_shape(cx, call) || returns_token(scope, token, source) {
-        return Vec::new();
+        return None;
     }
     // try right after the attach, or around it, with the detach in its finally
     let next = next_statement(stmt);
     if next.is_some_and(|t| t.kind() == "try_statement" && finally_detaches(py, t, token, source).is_some()) {
-        return Vec::new();
+        return None;
     }
     let enclosing_try = ancestors(stmt).take_while(|a| a.id() != scope.id()).any(|a| {
         a.kind() == "try_statement"
@@ -85,20 +84,20 @@ fn assigned(cx: &FileCx<'_>, py: &PyFacts, call: Node<'_>, callee: Node<'_>, ass
             && finally_detaches(py, a, token, source).is_some()
     });
     if enclosing_try {
-        return Vec::new();
+        return None;
     }
 
     let detaches = detach_calls(py, scope, token, source);
     let in_finally = detaches.iter().find(|d| ancestors(**d).any(|a| a.kind() == "finally_clause"));
     let hit = Hit::at(at).var("token", format!("`{token}`"));
     if let Some(d) = in_finally {
-        return vec![hit.variant("late-try").label("detach", *d)];
+        return Some(hit.variant("late-try").label("detach", *d));
     }
     let detach_text = match detaches.first() {
         Some(d) => syntax::text(*d, source).to_string(),
         None => match detach_callee(py, callee, source) {
             Some(f) => format!("{f}({token})"),
-            None => return vec![hit],
+            None => return Some(hit),
         },
     };
     let mut hit = match detaches.first() {
@@ -114,7 +113,7 @@ fn assigned(cx: &FileCx<'_>, py: &PyFacts, call: Node<'_>, callee: Node<'_>, ass
             }
         }
     }
-    vec![hit]
+    Some(hit)
 }
 
 /// `attach` in `__enter__` (or a test's setUp) with a detach in the same class's `__exit__` (or tearDown).

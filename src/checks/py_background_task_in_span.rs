@@ -2,14 +2,14 @@
 //! without handing it the context: the task runs after the response, with the ROOT context.
 use tree_sitter::Node;
 
-use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::py_spans::{call_name, span_decorator, span_with};
 use crate::analysis::python::enclosing_function;
 use crate::file_cx::FileCx;
 use crate::syntax::{self, named_children, Preorder};
 
 pub static CHECK: CheckDef = CheckDef {
-    name: "py-background-task-in-span",
+    rule: "py/background-task-in-span",
     captures: &["method", "class"],
     vars: &["call"],
     variants: &[],
@@ -20,31 +20,30 @@ pub static CHECK: CheckDef = CheckDef {
 /// Calls whose result is a context to hand on.
 const CONTEXT_SOURCES: &[&str] = &["get_current", "extract", "set_span_in_context", "copy_context"];
 
-fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
-    let Some(call) = caps.get("report") else { return Vec::new() };
+fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     let source = cx.source;
     let py = cx.py();
     if !py.imports.values().any(|q| q.starts_with("starlette") || q.starts_with("fastapi")) {
-        return Vec::new();
+        return None;
     }
-    let Some(func) = call.child_by_field_name("function") else { return Vec::new() };
+    let func = call.child_by_field_name("function")?;
     if caps.get("method").is_some() {
-        let Some(receiver) = func.child_by_field_name("object") else { return Vec::new() };
+        let receiver = func.child_by_field_name("object")?;
         let is_tasks = py.constructed_from(receiver, source).is_some_and(|q| q.ends_with("BackgroundTasks"))
             || cx.text(receiver).rsplit('.').next().is_some_and(|w| w.to_ascii_lowercase().contains("task"));
         if !is_tasks {
-            return Vec::new();
+            return None;
         }
     } else if !py.resolve(func, source).is_some_and(|q| q.ends_with(".BackgroundTask")) {
-        return Vec::new();
+        return None;
     }
     // a span opened in the handler itself: a `with` block around the call, or a span decorator on the handler
     let handler = enclosing_function(call);
-    let Some(span) = span_with(call, source).or_else(|| handler.and_then(|h| span_decorator(h, source))) else { return Vec::new() };
+    let span = span_with(call, source).or_else(|| handler.and_then(|h| span_decorator(h, source)))?;
     if hands_context(cx, call, handler) {
-        return Vec::new();
+        return None;
     }
-    vec![Hit::at(func.byte_range()).var("call", format!("{}(…)", crate::engine::one_line(cx.text(func)))).label("span", span)]
+    Some(Hit::at(func.byte_range()).var("call", format!("{}(…)", crate::template::one_line(cx.text(func)))).label("span", span))
 }
 
 /// Is the task handed a context: a `get_current()`-style call as an argument, or a name the handler assigned from

@@ -3,14 +3,14 @@
 //! queue.get()` worker loops) that start spans without `extract(...)`: every message starts a new trace.
 use tree_sitter::Node;
 
-use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::py_spans::{calls_any, implicit_span_start, local_function, span_decorator, span_with};
 use crate::analysis::python::{enclosing_function, keyword_arg, positional_arg, PyFacts};
 use crate::file_cx::FileCx;
 use crate::syntax::{self, Preorder};
 
 pub static CHECK: CheckDef = CheckDef {
-    name: "py-consumer-without-extract",
+    rule: "py/consumer-without-extract",
     captures: &["method"],
     vars: &["what"],
     variants: &[],
@@ -39,53 +39,52 @@ const QUEUES: &[&str] = &[
     "janus.Queue",
 ];
 
-fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
-    let Some(node) = caps.get("report") else { return Vec::new() };
+fn run<'t>(cx: &FileCx<'_>, node: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     let source = cx.source;
     let py = cx.py();
     let root = cx.root();
     let (what, body, at) = match node.kind() {
         "for_statement" => {
-            let Some(iterable) = node.child_by_field_name("right") else { return Vec::new() };
+            let iterable = node.child_by_field_name("right")?;
             if !is_consumer(py, iterable, source) && !is_aio_pika_iterator(py, iterable, source) {
-                return Vec::new();
+                return None;
             }
-            let Some(body) = node.child_by_field_name("body") else { return Vec::new() };
-            let what = format!("`{}` loop", crate::engine::shorten(&header(cx, node, iterable.end_byte())));
+            let body = node.child_by_field_name("body")?;
+            let what = format!("`{}` loop", crate::template::shorten(&header(cx, node, iterable.end_byte())));
             (what, body, node.start_byte()..iterable.end_byte())
         }
         "while_statement" => {
-            let Some(body) = node.child_by_field_name("body") else { return Vec::new() };
-            let Some(kind) = polls(py, body, source) else { return Vec::new() };
+            let body = node.child_by_field_name("body")?;
+            let kind = polls(py, body, source)?;
             // a queue loop inside a span is parented to that span: not a new trace
             if kind == Poll::Queue
                 && (span_with(node, source).is_some() || enclosing_function(node).and_then(|f| span_decorator(f, source)).is_some())
             {
-                return Vec::new();
+                return None;
             }
             let end = node.child_by_field_name("condition").map_or(node.start_byte(), |c| c.end_byte());
-            let what = format!("`{}` loop", crate::engine::shorten(&header(cx, node, end)));
+            let what = format!("`{}` loop", crate::template::shorten(&header(cx, node, end)));
             (what, body, node.start_byte()..end)
         }
         _ => {
-            let Some(method) = caps.get("method") else { return Vec::new() };
-            let Some(handler) = callback(cx, node, cx.text(method)) else { return Vec::new() };
+            let method = caps.get("method")?;
+            let handler = callback(cx, node, cx.text(method))?;
             let func = node.child_by_field_name("function").unwrap_or(node);
             (format!("`{}` callback", cx.text(method)), handler, func.byte_range())
         }
     };
     if instrumented(py) {
-        return Vec::new();
+        return None;
     }
-    let Some(use_site) = implicit_span_start(root, body, source) else { return Vec::new() };
+    let use_site = implicit_span_start(root, body, source)?;
     if calls_any(root, body, &["extract"], source) {
-        return Vec::new();
+        return None;
     }
-    vec![Hit::at(at).var("what", what).label("use", use_site.child_by_field_name("function").unwrap_or(use_site))]
+    Some(Hit::at(at).var("what", what).label("use", use_site.child_by_field_name("function").unwrap_or(use_site)))
 }
 
 fn header(cx: &FileCx<'_>, node: Node<'_>, end: usize) -> String {
-    crate::engine::one_line(cx.text_range(node.start_byte()..end))
+    crate::template::one_line(cx.text_range(node.start_byte()..end))
 }
 
 /// A Kafka consumer: constructed from a known class, or a name with `consumer` in a file that imports a Kafka client.

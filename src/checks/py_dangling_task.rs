@@ -3,14 +3,14 @@
 //! `TaskGroup.create_task` is fine: the group holds its tasks.
 use tree_sitter::Node;
 
-use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::python::{enclosing_scope, PyFacts};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
 use crate::syntax::{self, ancestors, contains, Preorder};
 
 pub static CHECK: CheckDef = CheckDef {
-    name: "py-dangling-task",
+    rule: "py/dangling-task",
     captures: &["method"],
     vars: &["call"],
     variants: &["unread"],
@@ -24,16 +24,16 @@ const EVENT_LOOPS: &[&str] =
     &["asyncio.AbstractEventLoop", "asyncio.BaseEventLoop", "asyncio.events.AbstractEventLoop", "asyncio.base_events.BaseEventLoop"];
 const TASK_GROUPS: &[&str] = &["asyncio.TaskGroup", "asyncio.taskgroups.TaskGroup"];
 
-fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
-    let (Some(call), Some(method)) = (caps.get("report"), caps.get("method")) else { return Vec::new() };
+fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
+    let method = caps.get("method")?;
     let source = cx.source;
     let py = cx.py();
-    let Some(func) = call.child_by_field_name("function") else { return Vec::new() };
+    let func = call.child_by_field_name("function")?;
     if !creates_task(py, func, cx.text(method), source) {
-        return Vec::new();
+        return None;
     }
     let call_text = format!("{}(…)", cx.text(func));
-    let Some(parent) = call.parent() else { return Vec::new() };
+    let parent = call.parent()?;
     match parent.kind() {
         "expression_statement" => {
             let indent = syntax::line_indent(source, parent.start_byte());
@@ -42,20 +42,20 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
                 "task = {call}{eol}{indent}background_tasks.add(task){eol}{indent}task.add_done_callback(background_tasks.discard)",
                 call = cx.text(call)
             );
-            vec![Hit::at(func.byte_range()).var("call", call_text).edits(vec![Edit::replace(parent.byte_range(), keep)])]
+            Some(Hit::at(func.byte_range()).var("call", call_text).edits(vec![Edit::replace(parent.byte_range(), keep)]))
         }
         "assignment" => {
-            let Some(left) = parent.child_by_field_name("left").filter(|l| l.kind() == "identifier") else { return Vec::new() };
+            let left = parent.child_by_field_name("left").filter(|l| l.kind() == "identifier")?;
             if parent.parent().is_none_or(|p| p.kind() != "expression_statement") {
-                return Vec::new();
+                return None;
             }
             let name = cx.text(left);
             if name != "_" && is_read_later(enclosing_scope(call), parent, name, source) {
-                return Vec::new();
+                return None;
             }
-            vec![Hit::at(func.byte_range()).var("call", call_text).variant("unread").label("name", left)]
+            Some(Hit::at(func.byte_range()).var("call", call_text).variant("unread").label("name", left))
         }
-        _ => Vec::new(),
+        _ => None,
     }
 }
 

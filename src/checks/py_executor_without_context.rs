@@ -5,14 +5,14 @@
 use tree_sitter::Node;
 
 use super::py_common::{copy_context_for_fix, in_loop_without, is_copy_context_call};
-use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::python::{enclosing_function, keyword_arg, positional_arg, PyFacts};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
 use crate::syntax::{self, named_children, Preorder};
 
 pub static CHECK: CheckDef = CheckDef {
-    name: "py-executor-without-context",
+    rule: "py/executor-without-context",
     captures: &["method", "class"],
     vars: &["call"],
     variants: &["copy-inside", "reused", "subclass"],
@@ -45,28 +45,27 @@ enum Shape {
     Other,
 }
 
-fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
-    let Some(call) = caps.get("report") else { return Vec::new() };
+fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     if enclosing_function(call).is_none() {
-        return Vec::new();
+        return None;
     }
     let source = cx.source;
     let py = cx.py();
-    let Some(func) = call.child_by_field_name("function") else { return Vec::new() };
+    let func = call.child_by_field_name("function")?;
 
     let (callable, shape, method) = if let Some(method) = caps.get("method") {
         let method = cx.text(method);
-        let Some(receiver) = func.child_by_field_name("object") else { return Vec::new() };
+        let receiver = func.child_by_field_name("object")?;
         match method {
             "run_in_executor" => {
                 if positional_arg(call, 0).is_some_and(|e| pool_kind(py, e, source) == Pool::Process) {
-                    return Vec::new();
+                    return None;
                 }
                 (positional_arg(call, 1), Shape::Prepend, method)
             }
             "add_done_callback" => {
                 if !is_thread_future(py, receiver, call, source) {
-                    return Vec::new();
+                    return None;
                 }
                 (positional_arg(call, 0), Shape::Other, method)
             }
@@ -74,17 +73,17 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
                 match pool_kind(py, receiver, source) {
                     Pool::Thread => {}
                     Pool::MpThread if method == "map" => {}
-                    _ => return Vec::new(),
+                    _ => return None,
                 }
                 (positional_arg(call, 0), if method == "submit" { Shape::Prepend } else { Shape::Other }, method)
             }
             m if MP_METHODS.contains(&m) => {
                 if pool_kind(py, receiver, source) != Pool::MpThread {
-                    return Vec::new();
+                    return None;
                 }
                 (positional_arg(call, 0).or_else(|| keyword_arg(call, "func", source)), Shape::Other, method)
             }
-            _ => return Vec::new(),
+            _ => return None,
         }
     } else {
         let local = cx.text(func);
@@ -98,27 +97,27 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
             match keyword_arg(call, "target", source).or_else(|| positional_arg(call, 1)) {
                 Some(t) => (Some(t), Shape::ThreadTarget, "Thread"),
                 None if py.classes.contains_key(local) && subclass_runs_without_context(cx, local) => {
-                    return vec![Hit::at(func.byte_range()).var("call", format!("{local}(…)")).variant("subclass")];
+                    return Some(Hit::at(func.byte_range()).var("call", format!("{local}(…)")).variant("subclass"));
                 }
-                None => return Vec::new(),
+                None => return None,
             }
         } else {
-            return Vec::new();
+            return None;
         }
     };
-    let Some(callable) = callable else { return Vec::new() };
+    let callable = callable?;
     let call_text = format!("{}(…)", cx.text(func));
 
     match classify(cx, callable, call, MANY_CALLS.contains(&method)) {
-        Carry::Yes => Vec::new(),
-        Carry::CopyInside(copy) => vec![Hit::at(func.byte_range()).var("call", call_text).variant("copy-inside").label("copy", copy)],
-        Carry::Reused(at) => vec![Hit::at(func.byte_range()).var("call", call_text).variant("reused").label("copy", at)],
+        Carry::Yes => None,
+        Carry::CopyInside(copy) => Some(Hit::at(func.byte_range()).var("call", call_text).variant("copy-inside").label("copy", copy)),
+        Carry::Reused(at) => Some(Hit::at(func.byte_range()).var("call", call_text).variant("reused").label("copy", at)),
         Carry::No => {
             let mut hit = Hit::at(func.byte_range()).var("call", call_text);
             if let Some(edits) = fix_edits(cx, call, callable, shape) {
                 hit = hit.edits(edits);
             }
-            vec![hit]
+            Some(hit)
         }
     }
 }

@@ -3,14 +3,14 @@
 //! `Process` and `ProcessPoolExecutor`) by a function that never injects a carrier: the child starts a new trace.
 use tree_sitter::Node;
 
-use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::py_spans::{call_name, calls_any, span_scope};
 use crate::analysis::python::{enclosing_function, keyword_arg, positional_arg, PyFacts};
 use crate::file_cx::FileCx;
 use crate::syntax::{self, Preorder};
 
 pub static CHECK: CheckDef = CheckDef {
-    name: "py-process-without-inject",
+    rule: "py/process-without-inject",
     captures: &["name"],
     vars: &["call"],
     variants: &["spawned"],
@@ -22,11 +22,11 @@ const SUBPROCESS: &[&str] = &["run", "Popen", "call", "check_call", "check_outpu
 const ASYNCIO: &[&str] = &["create_subprocess_exec", "create_subprocess_shell"];
 const PROCESS_POOLS: &[&str] = &["concurrent.futures.ProcessPoolExecutor", "concurrent.futures.process.ProcessPoolExecutor"];
 
-fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
-    let (Some(call), Some(name)) = (caps.get("report"), caps.get("name")) else { return Vec::new() };
+fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
+    let name = caps.get("name")?;
     let source = cx.source;
     let py = cx.py();
-    let Some(func) = call.child_by_field_name("function") else { return Vec::new() };
+    let func = call.child_by_field_name("function")?;
     let resolved = py.resolve(func, source).unwrap_or_default();
     // the imported name, not the alias: `from subprocess import check_output as run_cmd`
     let (module, name) = resolved.rsplit_once('.').unwrap_or(("", cx.text(name)));
@@ -42,25 +42,25 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
             if is_mp {
                 spawned_method = spawn_start_method(cx);
                 if spawned_method.is_none() {
-                    return Vec::new();
+                    return None;
                 }
             }
             is_mp
         }
     };
     if !starts_process {
-        return Vec::new();
+        return None;
     }
-    let Some(scope) = span_scope(call, source) else { return Vec::new() };
+    let scope = span_scope(call, source)?;
     let owner = enclosing_function(call).unwrap_or_else(|| cx.root());
     if calls_any(cx.root(), owner, &["inject"], source) || mentions_traceparent(owner, source) {
-        return Vec::new();
+        return None;
     }
-    let mut hit = Hit::at(func.byte_range()).var("call", format!("{}(…)", crate::engine::one_line(cx.text(func)))).label("scope", scope);
+    let mut hit = Hit::at(func.byte_range()).var("call", format!("{}(…)", crate::template::one_line(cx.text(func)))).label("scope", scope);
     if let Some(method) = spawned_method {
         hit = hit.variant("spawned").label("method", method);
     }
-    vec![hit]
+    Some(hit)
 }
 
 fn is_os_process(name: &str) -> bool {

@@ -3,26 +3,25 @@
 //! span ends before the body runs.
 use tree_sitter::Node;
 
-use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::py_spans::{call_name, decorator_name, decorators, is_function, own_yields, span_decorator, span_with_item};
 use crate::file_cx::FileCx;
 use crate::syntax::{self, Preorder};
 
 pub static CHECK: CheckDef = CheckDef {
-    name: "py-span-across-yield",
+    rule: "py/span-across-yield",
     captures: &[],
     vars: &["kind"],
     variants: &["decorator", "attach"],
     labels: &["yield"],
-    run: CheckFn::Match(run),
+    run: CheckFn::MatchMany(run),
 };
 
 /// Decorators that turn a generator into a context manager (or a fixture that is one): holding the span across the
 /// single `yield` is their point.
 const CONTEXT_MANAGER_DECORATORS: &[&str] = &["contextmanager", "asynccontextmanager", "fixture", "yield_fixture"];
 
-fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
-    let Some(func) = caps.get("report") else { return Vec::new() };
+fn run<'t>(cx: &FileCx<'_>, func: Node<'t>, _: &Captures<'t>) -> Vec<Hit> {
     let source = cx.source;
     let yields = own_yields(func);
     if yields.is_empty() {

@@ -2,13 +2,13 @@
 //! alive at an `.await` later in the same async body (not dropped before it, not in an inner block that ended).
 use tree_sitter::Node;
 
-use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::rust::{binding_name, enclosing_body, is_async_body, is_runtime_enter, is_separate_body, method_name};
 use crate::file_cx::FileCx;
 use crate::syntax::{self, named_children};
 
 pub static CHECK: CheckDef = CheckDef {
-    name: "rs-guard-across-await",
+    rule: "rs/guard-across-await",
     captures: &[],
     vars: &["guard", "call"],
     variants: &["attach"],
@@ -16,40 +16,39 @@ pub static CHECK: CheckDef = CheckDef {
     run: CheckFn::Match(run),
 };
 
-fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
-    let Some(decl) = caps.get("report") else { return Vec::new() };
+fn run<'t>(cx: &FileCx<'_>, decl: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
     let source = cx.source;
-    let (Some(pattern), Some(call)) = (decl.child_by_field_name("pattern"), decl.child_by_field_name("value")) else { return Vec::new() };
+    let (Some(pattern), Some(call)) = (decl.child_by_field_name("pattern"), decl.child_by_field_name("value")) else { return None };
     // `let _ = span.enter()` drops the guard at once
-    let Some(guard) = binding_name(pattern, source) else { return Vec::new() };
-    let Some(callee) = call.child_by_field_name("function") else { return Vec::new() };
+    let guard = binding_name(pattern, source)?;
+    let callee = call.child_by_field_name("function")?;
     let is_attach = match callee.kind() {
         "field_expression" => {
             // `room.enter(user)` is another API: span and context guards take no arguments
             if call.child_by_field_name("arguments").is_some_and(|a| a.named_child_count() > 0) {
-                return Vec::new();
+                return None;
             }
             if is_runtime_enter(call, source) {
-                return Vec::new();
+                return None;
             }
             method_name(call, source) == Some("attach")
         }
         _ => {
             if !cx.text(callee).ends_with("Context::attach") {
-                return Vec::new();
+                return None;
             }
             true
         }
     };
-    let Some(body) = enclosing_body(decl) else { return Vec::new() };
+    let body = enclosing_body(decl)?;
     if !is_async_body(body) {
-        return Vec::new();
+        return None;
     }
-    let Some(block) = decl.parent() else { return Vec::new() };
+    let block = decl.parent()?;
     let end = guard_end(block, decl, guard, source);
     let awaits = awaits_between(block, decl.end_byte(), end);
     if awaits.is_empty() {
-        return Vec::new();
+        return None;
     }
     let mut hit = Hit::at(call.byte_range()).var("guard", guard).var("call", cx.text(call));
     if is_attach {
@@ -58,7 +57,7 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
     for aw in awaits {
         hit.labels.push(("await", await_keyword(aw)));
     }
-    vec![hit]
+    Some(hit)
 }
 
 /// Where the guard dies: a `drop(guard)` / `guard.exit()` statement in the same block, or the block's end.

@@ -4,7 +4,7 @@
 //! `tokio::spawn(f())` where `f` is a same-file `#[instrument]` async fn: its span is created inside the new task.
 use tree_sitter::Node;
 
-use super::{Captures, CheckDef, CheckFn, Hit};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::rust::{
     chain_calls, instrument_attribute, is_async_body, is_separate_body, method_name, span_scope, ENTER_METHODS, INSTRUMENT_METHODS,
 };
@@ -13,7 +13,7 @@ use crate::fix::Edit;
 use crate::syntax::{self, ancestors, named_children};
 
 pub static CHECK: CheckDef = CheckDef {
-    name: "rs-spawn-without-instrument",
+    rule: "rs/spawn-without-instrument",
     captures: &["callee", "method"],
     vars: &["spawn", "scope", "carry"],
     variants: &["closure", "instrumented-fn"],
@@ -32,17 +32,16 @@ enum Work {
     Closure,
 }
 
-fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
-    let Some(call) = caps.get("report") else { return Vec::new() };
+fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     let source = cx.source;
-    let Some(callee) = call.child_by_field_name("function") else { return Vec::new() };
+    let callee = call.child_by_field_name("function")?;
     let Some(arg) = call.child_by_field_name("arguments").and_then(|a| named_children(a).find(|n| !n.kind().ends_with("comment"))) else {
-        return Vec::new();
+        return None;
     };
     let work = if caps.get("method").is_some() {
         let receiver = callee.child_by_field_name("value").map(|v| cx.text(v)).unwrap_or("");
         if receiver.contains("Command") {
-            return Vec::new();
+            return None;
         }
         let method = method_name(call, source).unwrap_or("");
         if method == "spawn_blocking" || arg.kind() == "closure_expression" {
@@ -55,7 +54,7 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
         let last = path.rsplit("::").next().unwrap_or(&path);
         let first = path.split("::").next().unwrap_or(&path);
         if !SPAWN_FNS.contains(&last) || !RUNTIMES.contains(&first) {
-            return Vec::new();
+            return None;
         }
         if last == "spawn_blocking" || path.contains("thread") || first == "rayon" {
             Work::Closure
@@ -64,7 +63,7 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
         }
     };
     if carries_span(cx, arg, call, 0) {
-        return Vec::new();
+        return None;
     }
     let spawn = format!("{}(…)", cx.text(callee).split_whitespace().collect::<String>());
     let at = callee.byte_range();
@@ -72,17 +71,17 @@ fn run(cx: &FileCx<'_>, caps: &Captures<'_>) -> Vec<Hit> {
     if work == Work::Future {
         if let Some(attr) = instrumented_async_fn_called(cx, arg) {
             let hit = Hit::at(at).var("spawn", spawn).variant("instrumented-fn").label("fn", attr);
-            return vec![with_fix(cx, hit, arg, false)];
+            return Some(with_fix(cx, hit, arg, false));
         }
     }
-    let Some(scope) = span_scope(call, source) else { return Vec::new() };
+    let scope = span_scope(call, source)?;
     let mut hit = Hit::at(at).var("spawn", spawn).var("scope", scope.why).label("scope", scope.node);
     if work == Work::Closure {
         hit = hit.variant("closure");
-        return vec![hit];
+        return Some(hit);
     }
     let otel_scope = ["with_context", "attach", "with_current_context"].iter().any(|m| cx.text(scope.node).contains(m));
-    vec![with_fix(cx, hit, arg, otel_scope)]
+    Some(with_fix(cx, hit, arg, otel_scope))
 }
 
 /// Does the spawned work carry the span or context: an instrumented future, or a closure / async block that enters a

@@ -5,7 +5,8 @@ use std::sync::{Arc, OnceLock};
 
 use tree_sitter::{CaptureQuantifier, Query};
 
-use crate::checks::{self, CheckDef, CheckFn};
+use crate::check_api::{CheckDef, CheckFn};
+use crate::checks;
 use crate::lang::Lang;
 use crate::prefilter::{self, Prefilter};
 
@@ -156,10 +157,6 @@ impl Registry {
                 let line = e.span().map(|s| contents[..s.start.min(contents.len())].matches('\n').count() + 1);
                 err(path, line, e.message().to_string())
             })?;
-            let check = checks::find(&spec.check).ok_or_else(|| {
-                let known: Vec<&str> = checks::CHECKS.iter().map(|c| c.name).collect();
-                err(path, None, format!("unknown check `{}` (known: {})", spec.check, known.join(", ")))
-            })?;
             let stem = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".toml");
             let expected_id = match path.strip_prefix("rules/").and_then(|p| p.split_once('/')) {
                 Some((dir, _)) if dir != "common" => format!("{dir}/{stem}"),
@@ -168,6 +165,17 @@ impl Registry {
             if spec.id != expected_id {
                 return Err(err(path, None, format!("rule id `{}` does not match its file (expected `{expected_id}`)", spec.id)));
             }
+            let check = checks::find(&spec.id).ok_or_else(|| {
+                let module = expected_id.replace(['/', '-'], "_");
+                err(
+                    path,
+                    None,
+                    format!(
+                        "no check decides rule `{}`: expected `pub static CHECK` with `rule: \"{}\"` in src/checks/{module}.rs",
+                        spec.id, spec.id
+                    ),
+                )
+            })?;
             if rules.iter().any(|r: &Rule| *r.id == *spec.id) {
                 return Err(err(path, None, format!("duplicate rule id `{}`", spec.id)));
             }
@@ -180,7 +188,7 @@ impl Registry {
             validate_texts(path, &spec, check)?;
             let index = rules.len();
             for &lang in &langs {
-                if let CheckFn::Match(_) = check.run {
+                if matches!(check.run, CheckFn::Match(_) | CheckFn::MatchMany(_)) {
                     let (qpath, qsrc) = find_query(&queries, lang, stem)
                         .ok_or_else(|| err(path, None, format!("no query for language `{lang}`: expected queries/{lang}/{stem}.scm")))?;
                     used_queries.insert(qpath.clone());
@@ -253,36 +261,23 @@ fn find_query<'q>(queries: &BTreeMap<&'q str, &'q str>, lang: Lang, stem: &str) 
     })
 }
 
-/// Every `{placeholder}` in a text.
-fn placeholders(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) if after[..close].chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') && close > 0 => {
-                out.push(&after[..close]);
-                rest = &after[close + 1..];
-            }
-            _ => rest = after,
-        }
-    }
-    out
-}
-
 /// Checks the rule's texts against what its check provides.
 fn validate_texts(path: &str, spec: &RuleSpec, check: &CheckDef) -> Result<(), LoadError> {
     for variant in check.variants {
         if !spec.variants.contains_key(*variant) {
-            return Err(err(path, None, format!("check `{}` chooses message variant `{variant}`, missing from [variants]", check.name)));
+            return Err(err(
+                path,
+                None,
+                format!("the check of `{}` chooses message variant `{variant}`, missing from [variants]", check.rule),
+            ));
         }
     }
     if let Some(extra) = spec.variants.keys().find(|v| !check.variants.contains(&v.as_str())) {
-        return Err(err(path, None, format!("unknown message variant `{extra}`: check `{}` never chooses it", check.name)));
+        return Err(err(path, None, format!("unknown message variant `{extra}`: the check of `{}` never chooses it", check.rule)));
     }
     for key in check.labels {
         if !spec.labels.contains_key(*key) {
-            return Err(err(path, None, format!("check `{}` adds label `{key}`, missing from [labels]", check.name)));
+            return Err(err(path, None, format!("the check of `{}` adds label `{key}`, missing from [labels]", check.rule)));
         }
     }
     let texts = std::iter::once(&spec.message)
@@ -291,9 +286,13 @@ fn validate_texts(path: &str, spec: &RuleSpec, check: &CheckDef) -> Result<(), L
         .chain(spec.variants.values())
         .chain(spec.labels.values());
     for text in texts {
-        for name in placeholders(text) {
+        for name in crate::template::placeholders(text) {
             if !check.vars.contains(&name) && !check.captures.contains(&name) {
-                return Err(err(path, None, format!("unknown placeholder `{{{name}}}`: check `{}` provides {:?}", check.name, check.vars)));
+                return Err(err(
+                    path,
+                    None,
+                    format!("unknown placeholder `{{{name}}}`: the check of `{}` provides {:?}", check.rule, check.vars),
+                ));
             }
         }
     }

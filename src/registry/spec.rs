@@ -22,8 +22,6 @@ pub struct RuleSpec {
     pub label: String,
     /// Shown as `help:`; may use placeholders.
     pub help: String,
-    /// The named Rust check in `src/checks/` that decides each match.
-    pub check: String,
     /// Whether the rule runs when no selection names it (`false` for opt-in rules).
     #[serde(default = "default_true")]
     pub default_enabled: bool,

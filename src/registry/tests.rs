@@ -2,14 +2,13 @@
 use super::*;
 
 const RULE: &str = r#"
-id = "py/sample"
+id = "py/dangling-task"
 languages = ["python"]
 severity = "warning"
 summary = "s"
 message = "m {call}"
 label = "l"
 help = "h"
-check = "py-dangling-task"
 [labels]
 name = "n"
 [variants]
@@ -29,7 +28,7 @@ known-problems = "k"
 const QUERY: &str = r#"(call function: (identifier) @method) @report"#;
 
 fn load(rule: &str, query: &str) -> Result<Registry, LoadError> {
-    Registry::load(&[("rules/py/sample.toml", rule), ("queries/python/sample.scm", query)])
+    Registry::load(&[("rules/py/dangling-task.toml", rule), ("queries/python/dangling-task.scm", query)])
 }
 
 fn message(rule: &str, query: &str) -> String {
@@ -42,7 +41,7 @@ fn message(rule: &str, query: &str) -> String {
 #[test]
 fn a_valid_rule_loads() {
     let registry = load(RULE, QUERY).expect("loads");
-    assert_eq!(&*registry.rules[0].id, "py/sample");
+    assert_eq!(&*registry.rules[0].id, "py/dangling-task");
     assert!(registry.matcher(Lang::Python).is_some_and(|m| m.query(&registry.rules).is_ok_and(|q| q.is_some())));
 }
 
@@ -56,27 +55,31 @@ fn the_builtin_rules_load() {
 fn unknown_toml_key_names_the_file_and_line() {
     let rule = RULE.replace("severity = \"warning\"", "severity = \"warning\"\nseverty = 1");
     let msg = message(&rule, QUERY);
-    assert!(msg.starts_with("rules/py/sample.toml:5:"), "{msg}");
+    assert!(msg.starts_with("rules/py/dangling-task.toml:5:"), "{msg}");
     assert!(msg.contains("unknown field `severty`"), "{msg}");
 }
 
 #[test]
-fn unknown_check_is_an_error() {
-    let msg = message(&RULE.replace("py-dangling-task", "no-such-check"), QUERY);
-    assert!(msg.contains("unknown check `no-such-check`"), "{msg}");
+fn a_rule_that_no_check_decides_is_an_error() {
+    let rule = RULE.replace("py/dangling-task", "py/sample");
+    let msg = match Registry::load(&[("rules/py/sample.toml", &rule), ("queries/python/sample.scm", QUERY)]) {
+        Ok(_) => panic!("expected a load error"),
+        Err(e) => e.to_string(),
+    };
+    assert!(msg.contains("no check decides rule `py/sample`") && msg.contains("src/checks/py_sample.rs"), "{msg}");
 }
 
 #[test]
 fn unknown_capture_is_an_error() {
     let msg = message(RULE, "(call function: (identifier) @callee) @report");
-    assert!(msg.starts_with("queries/python/sample.scm"), "{msg}");
+    assert!(msg.starts_with("queries/python/dangling-task.scm"), "{msg}");
     assert!(msg.contains("unknown capture `@callee`"), "{msg}");
 }
 
 #[test]
 fn unknown_predicate_is_an_error_with_its_line() {
     let msg = message(RULE, "\n(call function: (identifier) @method (#is-async? @method)) @report");
-    assert!(msg.starts_with("queries/python/sample.scm:2:"), "{msg}");
+    assert!(msg.starts_with("queries/python/dangling-task.scm:2:"), "{msg}");
     assert!(msg.contains("unknown predicate `#is-async?`"), "{msg}");
 }
 
@@ -97,28 +100,30 @@ fn a_missing_variant_and_an_extra_one_are_errors() {
 #[test]
 fn invalid_query_syntax_points_at_the_row() {
     let msg = message(RULE, "(call\n  function: (no_such_node) @method) @report");
-    assert!(msg.starts_with("queries/python/sample.scm:2:"), "{msg}");
+    assert!(msg.starts_with("queries/python/dangling-task.scm:2:"), "{msg}");
 }
 
 #[test]
 fn a_query_without_a_rule_and_a_rule_without_a_query_are_errors() {
-    let msg = match Registry::load(&[("rules/py/sample.toml", RULE)]) {
+    let msg = match Registry::load(&[("rules/py/dangling-task.toml", RULE)]) {
         Err(e) => e.to_string(),
         Ok(_) => panic!("expected an error"),
     };
     assert!(msg.contains("no query for language `python`"), "{msg}");
-    let msg =
-        match Registry::load(&[("rules/py/sample.toml", RULE), ("queries/python/sample.scm", QUERY), ("queries/python/orphan.scm", QUERY)])
-        {
-            Err(e) => e.to_string(),
-            Ok(_) => panic!("expected an error"),
-        };
+    let msg = match Registry::load(&[
+        ("rules/py/dangling-task.toml", RULE),
+        ("queries/python/dangling-task.scm", QUERY),
+        ("queries/python/orphan.scm", QUERY),
+    ]) {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("expected an error"),
+    };
     assert!(msg.starts_with("queries/python/orphan.scm"), "{msg}");
 }
 
 #[test]
 fn the_rule_id_must_match_the_file() {
-    let msg = message(&RULE.replace("id = \"py/sample\"", "id = \"py/other\""), QUERY);
+    let msg = message(&RULE.replace("id = \"py/dangling-task\"", "id = \"py/other\""), QUERY);
     assert!(msg.contains("does not match its file"), "{msg}");
 }
 
