@@ -70,9 +70,9 @@ impl Hit {
 /// How a check runs.
 pub enum CheckFn {
     /// Once per query match of the rule, given the match's `@report` node: at most one finding.
-    Match(for<'a, 't> fn(&FileCx<'a>, Node<'t>, &Captures<'t>) -> Option<Hit>),
+    Match(for<'a> fn(&FileCx<'a>, Node<'a>, &Captures<'a>) -> Option<Hit>),
     /// Once per query match, for the checks that may report several findings of one match.
-    MatchMany(for<'a, 't> fn(&FileCx<'a>, Node<'t>, &Captures<'t>) -> Vec<Hit>),
+    MatchMany(for<'a> fn(&FileCx<'a>, Node<'a>, &Captures<'a>) -> Vec<Hit>),
     /// Once per file, without a query.
     File(for<'a> fn(&FileCx<'a>) -> Vec<Hit>),
     /// Findings the engine itself makes after the other rules ran (suppression comments).

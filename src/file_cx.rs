@@ -18,7 +18,7 @@ pub struct FileCx<'a> {
     pub js_project: JsProject,
     lines: OnceCell<LineIndex>,
     js: OnceCell<JsFacts>,
-    py: OnceCell<PyFacts>,
+    py: OnceCell<PyFacts<'a>>,
     rs: OnceCell<RustFacts>,
 }
 
@@ -59,7 +59,7 @@ impl<'a> FileCx<'a> {
     }
 
     /// Python facts of the file (import aliases, bindings).
-    pub fn py(&self) -> &PyFacts {
+    pub fn py(&self) -> &PyFacts<'a> {
         self.py.get_or_init(|| PyFacts::collect(self.root(), self.source))
     }
 

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
+use super::python::PyFacts;
 use crate::syntax::{self, ancestors, named_children, Preorder};
 
 /// Calls that make a span current for a `with` block (or as a decorator).
@@ -12,46 +13,8 @@ const CURRENT_SPAN: &[&str] = &["start_as_current_span", "use_span"];
 /// Calls that start a span.
 const STARTS_SPAN: &[&str] = &["start_as_current_span", "start_span"];
 
-/// The last name of a call's callee: `tracer.start_as_current_span(...)` → `start_as_current_span`.
-pub fn call_name<'s>(call: Node<'_>, source: &'s str) -> Option<&'s str> {
-    if call.kind() != "call" {
-        return None;
-    }
-    let f = call.child_by_field_name("function")?;
-    match f.kind() {
-        "identifier" => Some(syntax::text(f, source)),
-        "attribute" => Some(syntax::text(f.child_by_field_name("attribute")?, source)),
-        _ => None,
-    }
-}
-
 pub fn is_function(node: Node<'_>) -> bool {
     matches!(node.kind(), "function_definition" | "lambda")
-}
-
-/// The `with` item call of the nearest `with <span>:` block around `node` in its own function, if any.
-pub fn span_with<'t>(node: Node<'t>, source: &str) -> Option<Node<'t>> {
-    for a in ancestors(node) {
-        if is_function(a) {
-            return None;
-        }
-        if a.kind() == "with_statement" {
-            if let Some(call) = span_with_item(a, source) {
-                return Some(call);
-            }
-        }
-    }
-    None
-}
-
-/// The span call among a `with` statement's items.
-pub fn span_with_item<'t>(with: Node<'t>, source: &str) -> Option<Node<'t>> {
-    let clause = named_children(with).find(|c| c.kind() == "with_clause")?;
-    named_children(clause).filter(|i| i.kind() == "with_item").find_map(|item| {
-        let value = item.child_by_field_name("value")?;
-        let call = if value.kind() == "as_pattern" { value.named_child(0)? } else { value };
-        call_name(call, source).is_some_and(|n| CURRENT_SPAN.contains(&n)).then_some(call)
-    })
 }
 
 /// The decorators of a function definition.
@@ -60,115 +23,6 @@ pub fn decorators(func: Node<'_>) -> Vec<Node<'_>> {
         Some(p) if p.kind() == "decorated_definition" => named_children(p).filter(|d| d.kind() == "decorator").collect(),
         _ => Vec::new(),
     }
-}
-
-/// The decorator's expression text without `@` and arguments: `@pytest.fixture(scope=..)` → `pytest.fixture`.
-pub fn decorator_name<'s>(decorator: Node<'_>, source: &'s str) -> &'s str {
-    // the expression, not the whole line: a trailing `# type: ignore` is part of the decorator node
-    let expr = named_children(decorator).find(|c| c.kind() != "comment").unwrap_or(decorator);
-    let expr = if expr.kind() == "call" { expr.child_by_field_name("function").unwrap_or(expr) } else { expr };
-    syntax::text(expr, source).trim_start_matches('@').trim()
-}
-
-/// `@tracer.start_as_current_span(...)` on a function.
-pub fn span_decorator<'t>(func: Node<'t>, source: &str) -> Option<Node<'t>> {
-    decorators(func).into_iter().find(|d| decorator_name(d.to_owned(), source).rsplit('.').next() == Some("start_as_current_span"))
-}
-
-/// A call in the function's own body (not nested functions) that starts a span.
-pub fn own_span_start<'t>(func: Node<'t>, source: &str) -> Option<Node<'t>> {
-    let body = func.child_by_field_name("body")?;
-    syntax::find_first(body, is_function, |n| call_name(n, source).is_some_and(|c| STARTS_SPAN.contains(&c)))
-}
-
-/// Why `node` runs in a span scope: the enclosing span `with` item, the function's span decorator, or a span the
-/// enclosing function starts itself.
-pub fn span_scope<'t>(node: Node<'t>, source: &str) -> Option<Node<'t>> {
-    if let Some(call) = span_with(node, source) {
-        return Some(call);
-    }
-    let func = ancestors(node).find(|a| a.kind() == "function_definition")?;
-    span_decorator(func, source).or_else(|| own_span_start(func, source))
-}
-
-/// The same-file function a callee or callback names: `handle`, `self.handle`, `cls.handle` (first definition wins).
-pub fn local_function<'t>(root: Node<'t>, callee: Node<'_>, source: &str) -> Option<Node<'t>> {
-    let name = match callee.kind() {
-        "identifier" => syntax::text(callee, source),
-        "attribute" => {
-            let object = syntax::text(callee.child_by_field_name("object")?, source);
-            if !matches!(object, "self" | "cls") {
-                return None;
-            }
-            syntax::text(callee.child_by_field_name("attribute")?, source)
-        }
-        _ => return None,
-    };
-    Preorder::new(root)
-        .find(|n| n.kind() == "function_definition" && n.child_by_field_name("name").is_some_and(|f| syntax::text(f, source) == name))
-}
-
-/// The first call in `node` (nested callbacks included) or in same-file functions it calls (two levels deep) that
-/// starts a span or reads the current span/context implicitly: without `context=`.
-pub fn implicit_span_start<'t>(root: Node<'t>, node: Node<'t>, source: &str) -> Option<Node<'t>> {
-    let mut seen = HashSet::new();
-    find_implicit(root, node, source, 0, &mut seen)
-}
-
-fn find_implicit<'t>(root: Node<'t>, node: Node<'t>, source: &str, depth: usize, seen: &mut HashSet<usize>) -> Option<Node<'t>> {
-    if !seen.insert(node.id()) {
-        return None;
-    }
-    let mut callees = Vec::new();
-    let mut walk = Preorder::new(node);
-    while let Some(n) = walk.next() {
-        // `with tracer.start_as_current_span(name, context=ctx):` parents everything inside it explicitly
-        if n.kind() == "with_statement"
-            && span_with_item(n, source).is_some_and(|c| crate::analysis::python::keyword_arg(c, "context", source).is_some())
-        {
-            walk.skip_children();
-            continue;
-        }
-        let Some(name) = call_name(n, source) else { continue };
-        let explicit = || crate::analysis::python::keyword_arg(n, "context", source).is_some();
-        match name {
-            "start_as_current_span" | "start_span" if !explicit() => return Some(n),
-            "get_current_span" if crate::analysis::python::positional_arg(n, 0).is_none() => return Some(n),
-            _ => {
-                if depth < 2 {
-                    if let Some(f) = n.child_by_field_name("function") {
-                        callees.push(f);
-                    }
-                }
-            }
-        }
-    }
-    callees.into_iter().find_map(|c| local_function(root, c, source).and_then(|f| find_implicit(root, f, source, depth + 1, seen)))
-}
-
-/// Does `node` (nested code included) or a same-file function it calls (two levels deep) call one of `names`.
-pub fn calls_any(root: Node<'_>, node: Node<'_>, names: &[&str], source: &str) -> bool {
-    let mut seen = HashSet::new();
-    calls_in(root, node, names, source, 0, &mut seen)
-}
-
-fn calls_in(root: Node<'_>, node: Node<'_>, names: &[&str], source: &str, depth: usize, seen: &mut HashSet<usize>) -> bool {
-    if !seen.insert(node.id()) {
-        return false;
-    }
-    let mut callees = Vec::new();
-    for n in Preorder::new(node) {
-        let Some(name) = call_name(n, source) else { continue };
-        if names.contains(&name) {
-            return true;
-        }
-        if depth < 2 {
-            if let Some(f) = n.child_by_field_name("function") {
-                callees.push(f);
-            }
-        }
-    }
-    callees.into_iter().any(|c| local_function(root, c, source).is_some_and(|f| calls_in(root, f, names, source, depth + 1, seen)))
 }
 
 /// A `yield` in the function's own body (not in nested functions or lambdas).
@@ -180,4 +34,151 @@ pub fn own_yields<'t>(func: Node<'t>) -> Vec<Node<'t>> {
 /// Is the function `async def`.
 pub fn is_async_def(func: Node<'_>) -> bool {
     func.child(0).is_some_and(|c| c.kind() == "async")
+}
+
+impl<'s> PyFacts<'s> {
+    /// The last name of a call's callee: `tracer.start_as_current_span(...)` → `start_as_current_span`.
+    pub fn call_name(&self, call: Node<'_>) -> Option<&'s str> {
+        if call.kind() != "call" {
+            return None;
+        }
+        let f = call.child_by_field_name("function")?;
+        match f.kind() {
+            "identifier" => Some(self.text(f)),
+            "attribute" => Some(self.text(f.child_by_field_name("attribute")?)),
+            _ => None,
+        }
+    }
+
+    /// The `with` item call of the nearest `with <span>:` block around `node` in its own function, if any.
+    pub fn span_with<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
+        for a in ancestors(node) {
+            if is_function(a) {
+                return None;
+            }
+            if a.kind() == "with_statement" {
+                if let Some(call) = self.span_with_item(a) {
+                    return Some(call);
+                }
+            }
+        }
+        None
+    }
+
+    /// The span call among a `with` statement's items.
+    pub fn span_with_item<'t>(&self, with: Node<'t>) -> Option<Node<'t>> {
+        let clause = named_children(with).find(|c| c.kind() == "with_clause")?;
+        named_children(clause).filter(|i| i.kind() == "with_item").find_map(|item| {
+            let value = item.child_by_field_name("value")?;
+            let call = if value.kind() == "as_pattern" { value.named_child(0)? } else { value };
+            self.call_name(call).is_some_and(|n| CURRENT_SPAN.contains(&n)).then_some(call)
+        })
+    }
+
+    /// The decorator's expression text without `@` and arguments: `@pytest.fixture(scope=..)` → `pytest.fixture`.
+    pub fn decorator_name(&self, decorator: Node<'_>) -> &'s str {
+        // the expression, not the whole line: a trailing `# type: ignore` is part of the decorator node
+        let expr = named_children(decorator).find(|c| c.kind() != "comment").unwrap_or(decorator);
+        let expr = if expr.kind() == "call" { expr.child_by_field_name("function").unwrap_or(expr) } else { expr };
+        self.text(expr).trim_start_matches('@').trim()
+    }
+
+    /// `@tracer.start_as_current_span(...)` on a function.
+    pub fn span_decorator<'t>(&self, func: Node<'t>) -> Option<Node<'t>> {
+        decorators(func).into_iter().find(|d| self.decorator_name(d.to_owned()).rsplit('.').next() == Some("start_as_current_span"))
+    }
+
+    /// A call in the function's own body (not nested functions) that starts a span.
+    pub fn own_span_start<'t>(&self, func: Node<'t>) -> Option<Node<'t>> {
+        let body = func.child_by_field_name("body")?;
+        syntax::find_first(body, is_function, |n| self.call_name(n).is_some_and(|c| STARTS_SPAN.contains(&c)))
+    }
+
+    /// Why `node` runs in a span scope: the enclosing span `with` item, the function's span decorator, or a span the
+    /// enclosing function starts itself.
+    pub fn span_scope<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
+        if let Some(call) = self.span_with(node) {
+            return Some(call);
+        }
+        let func = ancestors(node).find(|a| a.kind() == "function_definition")?;
+        self.span_decorator(func).or_else(|| self.own_span_start(func))
+    }
+
+    /// The same-file function a callee or callback names: `handle`, `self.handle`, `cls.handle` (first definition wins).
+    pub fn local_function(&self, callee: Node<'_>) -> Option<Node<'s>> {
+        let name = match callee.kind() {
+            "identifier" => self.text(callee),
+            "attribute" => {
+                let object = self.text(callee.child_by_field_name("object")?);
+                if !matches!(object, "self" | "cls") {
+                    return None;
+                }
+                self.text(callee.child_by_field_name("attribute")?)
+            }
+            _ => return None,
+        };
+        Preorder::new(self.root)
+            .find(|n| n.kind() == "function_definition" && n.child_by_field_name("name").is_some_and(|f| self.text(f) == name))
+    }
+
+    /// The first call in `node` (nested callbacks included) or in same-file functions it calls (two levels deep) that
+    /// starts a span or reads the current span/context implicitly: without `context=`.
+    pub fn implicit_span_start(&self, node: Node<'s>) -> Option<Node<'s>> {
+        let mut seen = HashSet::new();
+        self.find_implicit(node, 0, &mut seen)
+    }
+
+    fn find_implicit(&self, node: Node<'s>, depth: usize, seen: &mut HashSet<usize>) -> Option<Node<'s>> {
+        if !seen.insert(node.id()) {
+            return None;
+        }
+        let mut callees = Vec::new();
+        let mut walk = Preorder::new(node);
+        while let Some(n) = walk.next() {
+            // `with tracer.start_as_current_span(name, context=ctx):` parents everything inside it explicitly
+            if n.kind() == "with_statement" && self.span_with_item(n).is_some_and(|c| self.keyword_arg(c, "context").is_some()) {
+                walk.skip_children();
+                continue;
+            }
+            let Some(name) = self.call_name(n) else { continue };
+            let explicit = || self.keyword_arg(n, "context").is_some();
+            match name {
+                "start_as_current_span" | "start_span" if !explicit() => return Some(n),
+                "get_current_span" if crate::analysis::python::positional_arg(n, 0).is_none() => return Some(n),
+                _ => {
+                    if depth < 2 {
+                        if let Some(f) = n.child_by_field_name("function") {
+                            callees.push(f);
+                        }
+                    }
+                }
+            }
+        }
+        callees.into_iter().find_map(|c| self.local_function(c).and_then(|f| self.find_implicit(f, depth + 1, seen)))
+    }
+
+    /// Does `node` (nested code included) or a same-file function it calls (two levels deep) call one of `names`.
+    pub fn calls_any(&self, node: Node<'_>, names: &[&str]) -> bool {
+        let mut seen = HashSet::new();
+        self.calls_in(node, names, 0, &mut seen)
+    }
+
+    fn calls_in(&self, node: Node<'_>, names: &[&str], depth: usize, seen: &mut HashSet<usize>) -> bool {
+        if !seen.insert(node.id()) {
+            return false;
+        }
+        let mut callees = Vec::new();
+        for n in Preorder::new(node) {
+            let Some(name) = self.call_name(n) else { continue };
+            if names.contains(&name) {
+                return true;
+            }
+            if depth < 2 {
+                if let Some(f) = n.child_by_field_name("function") {
+                    callees.push(f);
+                }
+            }
+        }
+        callees.into_iter().any(|c| self.local_function(c).is_some_and(|f| self.calls_in(f, names, depth + 1, seen)))
+    }
 }

@@ -6,8 +6,10 @@ use tree_sitter::Node;
 
 use crate::syntax::{self, ancestors, named_children, Preorder};
 
-/// Facts about one Python file.
-pub struct PyFacts {
+/// Facts about one Python file, with its text and tree.
+pub struct PyFacts<'s> {
+    pub source: &'s str,
+    pub root: Node<'s>,
     /// Local name → qualified name, from every import in the file.
     pub imports: HashMap<String, String>,
     /// Binding text (`pool`, `self._pool`) → qualified name of what it was constructed from (`x = C(...)`,
@@ -33,9 +35,11 @@ pub struct LeadingImport {
     pub from: bool,
 }
 
-impl PyFacts {
-    pub fn collect(root: Node<'_>, source: &str) -> PyFacts {
+impl<'s> PyFacts<'s> {
+    pub fn collect(root: Node<'s>, source: &'s str) -> PyFacts<'s> {
         let mut f = PyFacts {
+            source,
+            root,
             imports: HashMap::new(),
             constructed: HashMap::new(),
             classes: HashMap::new(),
@@ -46,36 +50,36 @@ impl PyFacts {
         let walk = Preorder::new(root);
         for node in walk {
             match node.kind() {
-                "import_statement" => f.import(node, source),
-                "import_from_statement" => f.import_from(node, source),
+                "import_statement" => f.import(node),
+                "import_from_statement" => f.import_from(node),
                 "assignment" | "with_item" | "typed_parameter" | "typed_default_parameter" | "class_definition" => bindings.push(node),
                 _ => {}
             }
         }
         for node in bindings.iter().filter(|n| n.kind() == "class_definition") {
-            f.class(*node, source);
+            f.class(*node);
         }
         for node in bindings {
-            f.binding(node, source);
+            f.binding(node);
         }
         f.import_insert_at = import_insert_point(root);
         f.leading_imports = leading_imports(root, source);
         f
     }
 
-    fn import(&mut self, node: Node<'_>, source: &str) {
+    fn import(&mut self, node: Node<'_>) {
         for name in named_children(node) {
             match name.kind() {
                 // import a.b.c  → binds a
                 "dotted_name" => {
-                    let full = syntax::text(name, source);
+                    let full = self.text(name);
                     let first = full.split('.').next().unwrap_or(full).trim();
                     self.imports.insert(first.to_string(), first.to_string());
                 }
                 // import a.b as x → x = a.b
                 "aliased_import" => {
                     if let (Some(n), Some(a)) = (name.child_by_field_name("name"), name.child_by_field_name("alias")) {
-                        self.imports.insert(syntax::text(a, source).to_string(), compact(syntax::text(n, source)));
+                        self.imports.insert(self.text(a).to_string(), compact(self.text(n)));
                     }
                 }
                 _ => {}
@@ -83,19 +87,19 @@ impl PyFacts {
         }
     }
 
-    fn import_from(&mut self, node: Node<'_>, source: &str) {
+    fn import_from(&mut self, node: Node<'_>) {
         let Some(module) = node.child_by_field_name("module_name") else { return };
-        let module = compact(syntax::text(module, source));
+        let module = compact(self.text(module));
         let mut cursor = node.walk();
         for name in node.children_by_field_name("name", &mut cursor) {
             match name.kind() {
                 "dotted_name" => {
-                    let n = syntax::text(name, source);
+                    let n = self.text(name);
                     self.imports.insert(n.to_string(), format!("{module}.{n}"));
                 }
                 "aliased_import" => {
                     if let (Some(n), Some(a)) = (name.child_by_field_name("name"), name.child_by_field_name("alias")) {
-                        self.imports.insert(syntax::text(a, source).to_string(), format!("{module}.{}", syntax::text(n, source)));
+                        self.imports.insert(self.text(a).to_string(), format!("{module}.{}", self.text(n)));
                     }
                 }
                 _ => {}
@@ -103,16 +107,16 @@ impl PyFacts {
         }
     }
 
-    fn class(&mut self, node: Node<'_>, source: &str) {
+    fn class(&mut self, node: Node<'_>) {
         let Some(name) = node.child_by_field_name("name") else { return };
         let bases = node
             .child_by_field_name("superclasses")
-            .map(|s| named_children(s).filter_map(|b| self.resolve(b, source)).collect())
+            .map(|s| named_children(s).filter_map(|b| self.resolve(b)).collect())
             .unwrap_or_default();
-        self.classes.insert(syntax::text(name, source).to_string(), bases);
+        self.classes.insert(self.text(name).to_string(), bases);
     }
 
-    fn binding(&mut self, node: Node<'_>, source: &str) {
+    fn binding(&mut self, node: Node<'_>) {
         let (target, value) = match node.kind() {
             "assignment" => {
                 let (Some(left), Some(right)) =
@@ -124,8 +128,8 @@ impl PyFacts {
                 let value = node.child_by_field_name("right").unwrap_or(right);
                 if value.kind() != "call" {
                     if let Some(t) = node.child_by_field_name("type") {
-                        if let Some(q) = self.resolve(t.named_child(0).unwrap_or(t), source) {
-                            self.constructed.insert(syntax::text(left, source).to_string(), q);
+                        if let Some(q) = self.resolve(t.named_child(0).unwrap_or(t)) {
+                            self.constructed.insert(self.text(left).to_string(), q);
                         }
                     }
                     return;
@@ -142,10 +146,10 @@ impl PyFacts {
                 let ty = node.child_by_field_name("type");
                 if let (Some(name), Some(ty)) = (name, ty) {
                     let ty = ty.named_child(0).unwrap_or(ty);
-                    let local = syntax::text(ty, source);
-                    let q = self.resolve(ty, source).or_else(|| self.classes.contains_key(local).then(|| format!("local:{local}")));
+                    let local = self.text(ty);
+                    let q = self.resolve(ty).or_else(|| self.classes.contains_key(local).then(|| format!("local:{local}")));
                     if let Some(q) = q {
-                        self.constructed.insert(syntax::text(name, source).to_string(), q);
+                        self.constructed.insert(self.text(name).to_string(), q);
                     }
                 }
                 return;
@@ -156,37 +160,52 @@ impl PyFacts {
             return;
         }
         let Some(func) = value.child_by_field_name("function") else { return };
-        let qualified = self.resolve(func, source).or_else(|| {
-            let t = syntax::text(func, source);
+        let qualified = self.resolve(func).or_else(|| {
+            let t = self.text(func);
             self.classes.contains_key(t).then(|| format!("local:{t}"))
         });
         if let Some(q) = qualified {
-            self.constructed.insert(syntax::text(target, source).to_string(), q);
+            self.constructed.insert(self.text(target).to_string(), q);
         }
     }
 
     /// The qualified name of a dotted expression (`cf.ThreadPoolExecutor` → `concurrent.futures.ThreadPoolExecutor`),
     /// when its first name comes from an import.
-    pub fn resolve(&self, expr: Node<'_>, source: &str) -> Option<String> {
+    pub fn resolve(&self, expr: Node<'_>) -> Option<String> {
         match expr.kind() {
-            "identifier" => self.imports.get(syntax::text(expr, source)).cloned(),
+            "identifier" => self.imports.get(self.text(expr)).cloned(),
             "attribute" => {
-                let object = self.resolve(expr.child_by_field_name("object")?, source)?;
-                Some(format!("{object}.{}", syntax::text(expr.child_by_field_name("attribute")?, source)))
+                let object = self.resolve(expr.child_by_field_name("object")?)?;
+                Some(format!("{object}.{}", self.text(expr.child_by_field_name("attribute")?)))
             }
             _ => None,
         }
     }
 
     /// Does `expr` resolve to one of `names`.
-    pub fn resolves_to(&self, expr: Node<'_>, source: &str, names: &[&str]) -> bool {
-        self.resolve(expr, source).is_some_and(|q| names.contains(&q.as_str()))
+    pub fn resolves_to(&self, expr: Node<'_>, names: &[&str]) -> bool {
+        self.resolve(expr).is_some_and(|q| names.contains(&q.as_str()))
     }
 
     /// What the binding named by `expr`'s text was constructed from, with same-file subclasses followed to their
     /// qualified bases.
-    pub fn constructed_from(&self, expr: Node<'_>, source: &str) -> Option<&str> {
-        self.constructed.get(syntax::text(expr, source)).map(String::as_str)
+    pub fn constructed_from(&self, expr: Node<'_>) -> Option<&str> {
+        self.constructed.get(self.text(expr)).map(String::as_str)
+    }
+
+    /// The source text of a node of this file.
+    pub fn text(&self, node: Node<'_>) -> &'s str {
+        syntax::text(node, self.source)
+    }
+
+    /// Keyword argument `name=` of a call.
+    pub fn keyword_arg<'t>(&self, call: Node<'t>, name: &str) -> Option<Node<'t>> {
+        let args = call.child_by_field_name("arguments")?;
+        named_children(args).find_map(|a| {
+            (a.kind() == "keyword_argument" && a.child_by_field_name("name").is_some_and(|n| self.text(n) == name))
+                .then(|| a.child_by_field_name("value"))
+                .flatten()
+        })
     }
 
     /// Is `class` (a same-file class name) a subclass of one of `bases` (qualified), directly or through
@@ -224,16 +243,6 @@ pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
 /// The function or module a statement belongs to.
 pub fn enclosing_scope(node: Node<'_>) -> Node<'_> {
     enclosing_function(node).unwrap_or_else(|| syntax::root(node))
-}
-
-/// Keyword argument `name=` of a call.
-pub fn keyword_arg<'t>(call: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
-    let args = call.child_by_field_name("arguments")?;
-    named_children(args).find_map(|a| {
-        (a.kind() == "keyword_argument" && a.child_by_field_name("name").is_some_and(|n| syntax::text(n, source) == name))
-            .then(|| a.child_by_field_name("value"))
-            .flatten()
-    })
 }
 
 /// The n-th positional argument of a call (stops at `*args`).

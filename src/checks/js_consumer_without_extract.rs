@@ -23,7 +23,7 @@ pub static CHECK: CheckDef = CheckDef {
 
 const EXTRACT: &[&str] = &["extract"];
 
-fn run<'t>(cx: &FileCx<'_>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
+fn run<'t>(cx: &FileCx<'t>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     let source = cx.source;
     let facts = cx.js();
     if matches!(report.kind(), "identifier" | "shorthand_property_identifier_pattern" | "property_identifier") {

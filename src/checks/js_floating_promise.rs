@@ -24,7 +24,7 @@ pub static CHECK: CheckDef = CheckDef {
 
 const COMBINATORS: &[&str] = &["all", "allSettled", "race", "any"];
 
-fn run<'t>(cx: &FileCx<'_>, expr: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
+fn run<'t>(cx: &FileCx<'t>, expr: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
     let source = cx.source;
     let facts = cx.js();
     let evidence = promise_evidence(facts, expr, source)?;

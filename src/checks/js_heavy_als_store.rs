@@ -22,7 +22,7 @@ const HEAVY: &[&str] = &["req", "request", "res", "response", "event"];
 /// Members that are whole bodies or wrapped requests: `req.body`, `ctx.request`.
 const HEAVY_MEMBERS: &[&str] = &["body", "request", "req", "res", "response", "raw"];
 
-fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
+fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
     let store = arguments(call).into_iter().next()?;
     let source = cx.source;
     let facts = cx.js();

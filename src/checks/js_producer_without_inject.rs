@@ -24,7 +24,7 @@ const INJECT: &[&str] = &["inject"];
 /// Receivers of `postMessage` that are not a worker: the worker's own side, windows and message ports.
 const NOT_WORKERS: &[&str] = &["parentport", "self", "window", "globalthis", "port", "port1", "port2", "parent", "top", "opener"];
 
-fn run<'t>(cx: &FileCx<'_>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
+fn run<'t>(cx: &FileCx<'t>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     let source = cx.source;
     let facts = cx.js();
     let Some((system, at)) = send(cx, caps, report) else { return None };

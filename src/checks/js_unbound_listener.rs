@@ -27,7 +27,7 @@ const FIRES: &[&str] = &["emit", "write", "end", "push", "destroy", "abort", "di
 /// request's context under AsyncLocalStorage.
 const HTTP_CLIENT_CALLS: &[&str] = &["get", "request"];
 
-fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
+fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     if cx.js_model == JsModel::Zone {
         return None;
     }

@@ -21,7 +21,7 @@ pub static CHECK: CheckDef = CheckDef {
 
 const GLOBALS: &[&str] = &["window", "globalThis", "global", "self", "timers"];
 
-fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
+fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     if !matches!(cx.js_model, JsModel::Stack | JsModel::None) {
         return None;
     }

@@ -23,11 +23,10 @@ const ENTER: &[&str] = &["__enter__", "__aenter__", "setUp", "asyncSetUp", "setu
 const EXIT: &[&str] = &["__exit__", "__aexit__", "tearDown", "asyncTearDown", "teardown_method", "teardown", "teardown_class"];
 const COLLECT: &[&str] = &["append", "add", "extend", "insert", "appendleft", "put", "put_nowait", "push"];
 
-fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
-    let source = cx.source;
+fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
     let py = cx.py();
     let callee = call.child_by_field_name("function")?;
-    if !py.resolves_to(callee, source, &["opentelemetry.context.attach"]) {
+    if !py.resolves_to(callee, &["opentelemetry.context.attach"]) {
         return None;
     }
     let at = callee.byte_range();
@@ -35,8 +34,8 @@ fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
     match parent.kind() {
         "expression_statement" => {
             let mut hit = Hit::at(at).var("token", "the token").variant("discarded");
-            let token = fresh_name(enclosing_scope(call), source);
-            if let Some(detach) = detach_callee(py, callee, source) {
+            let token = fresh_name(enclosing_scope(call), py);
+            if let Some(detach) = detach_callee(py, callee) {
                 if let Some(mut edits) = wrap_rest_in_try(cx, parent, &token, &format!("{detach}({token})"), None) {
                     edits.push(Edit::insert(call.start_byte(), format!("{token} = ")));
                     // a detach the code never had: code after the block loses the context it may rely on
@@ -49,7 +48,7 @@ fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
             let collected = parent.kind() != "argument_list"
                 || parent.parent().and_then(|c| c.child_by_field_name("function")).is_some_and(|f| {
                     f.kind() == "attribute"
-                        && f.child_by_field_name("attribute").is_some_and(|a| COLLECT.contains(&syntax::text(a, source)))
+                        && f.child_by_field_name("attribute").is_some_and(|a| COLLECT.contains(&cx.text(a)))
                 });
             if collected {
                 Some(Hit::at(at).var("token", "the token").variant("collected"))
@@ -63,39 +62,38 @@ fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
 }
 
 fn assigned(cx: &FileCx<'_>, py: &PyFacts, call: Node<'_>, callee: Node<'_>, assignment: Node<'_>) -> Option<Hit> {
-    let source = cx.source;
     let left = assignment.child_by_field_name("left")?;
     let stmt = assignment.parent().filter(|p| p.kind() == "expression_statement")?;
-    let token = syntax::text(left, source);
+    let token = cx.text(left);
     let scope = enclosing_scope(call);
     let at = callee.byte_range();
 
-    if is_context_manager_shape(cx, call) || returns_token(scope, token, source) {
+    if is_context_manager_shape(cx, call) || returns_token(scope, token, py) {
         return None;
     }
     // try right after the attach, or around it, with the detach in its finally
     let next = next_statement(stmt);
-    if next.is_some_and(|t| t.kind() == "try_statement" && finally_detaches(py, t, token, source).is_some()) {
+    if next.is_some_and(|t| t.kind() == "try_statement" && finally_detaches(py, t, token).is_some()) {
         return None;
     }
     let enclosing_try = ancestors(stmt).take_while(|a| a.id() != scope.id()).any(|a| {
         a.kind() == "try_statement"
             && a.child_by_field_name("body").is_some_and(|b| contains(b, stmt))
-            && finally_detaches(py, a, token, source).is_some()
+            && finally_detaches(py, a, token).is_some()
     });
     if enclosing_try {
         return None;
     }
 
-    let detaches = detach_calls(py, scope, token, source);
+    let detaches = detach_calls(py, scope, token);
     let in_finally = detaches.iter().find(|d| ancestors(**d).any(|a| a.kind() == "finally_clause"));
     let hit = Hit::at(at).var("token", format!("`{token}`"));
     if let Some(d) = in_finally {
         return Some(hit.variant("late-try").label("detach", *d));
     }
     let detach_text = match detaches.first() {
-        Some(d) => syntax::text(*d, source).to_string(),
-        None => match detach_callee(py, callee, source) {
+        Some(d) => cx.text(*d).to_string(),
+        None => match detach_callee(py, callee) {
             Some(f) => format!("{f}({token})"),
             None => return Some(hit),
         },
@@ -118,9 +116,8 @@ fn assigned(cx: &FileCx<'_>, py: &PyFacts, call: Node<'_>, callee: Node<'_>, ass
 
 /// `attach` in `__enter__` (or a test's setUp) with a detach in the same class's `__exit__` (or tearDown).
 fn is_context_manager_shape(cx: &FileCx<'_>, call: Node<'_>) -> bool {
-    let source = cx.source;
     let Some(func) = enclosing_function(call) else { return false };
-    let name = func.child_by_field_name("name").map(|n| syntax::text(n, source)).unwrap_or("");
+    let name = func.child_by_field_name("name").map(|n| cx.text(n)).unwrap_or("");
     if !ENTER.contains(&name) {
         return false;
     }
@@ -130,19 +127,19 @@ fn is_context_manager_shape(cx: &FileCx<'_>, call: Node<'_>) -> bool {
     named_children(class_body).any(|m| {
         let m = if m.kind() == "decorated_definition" { m.child_by_field_name("definition").unwrap_or(m) } else { m };
         m.kind() == "function_definition"
-            && m.child_by_field_name("name").is_some_and(|n| EXIT.contains(&syntax::text(n, source)))
+            && m.child_by_field_name("name").is_some_and(|n| EXIT.contains(&cx.text(n)))
             && syntax::find_first(
                 m,
                 |_| false,
-                |n| n.kind() == "call" && n.child_by_field_name("function").is_some_and(|f| syntax::text(f, source).ends_with("detach")),
+                |n| n.kind() == "call" && n.child_by_field_name("function").is_some_and(|f| cx.text(f).ends_with("detach")),
             )
             .is_some()
     })
 }
 
 /// Does the function return the token to its caller: `return token`, or inside a tuple, list or dict it returns.
-fn returns_token(scope: Node<'_>, token: &str, source: &str) -> bool {
-    let is_token = |n: Node<'_>| syntax::text(n, source) == token;
+fn returns_token(scope: Node<'_>, token: &str, py: &PyFacts<'_>) -> bool {
+    let is_token = |n: Node<'_>| py.text(n) == token;
     syntax::find_first(
         scope,
         |n| n.kind() == "function_definition",
@@ -172,32 +169,32 @@ fn next_statement(stmt: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// A detach of `token` in the `finally:` of `try_stmt`.
-fn finally_detaches<'t>(py: &PyFacts, try_stmt: Node<'t>, token: &str, source: &str) -> Option<Node<'t>> {
+fn finally_detaches<'t>(py: &PyFacts, try_stmt: Node<'t>, token: &str) -> Option<Node<'t>> {
     let fin = named_children(try_stmt).find(|c| c.kind() == "finally_clause")?;
-    detach_calls(py, fin, token, source).into_iter().next()
+    detach_calls(py, fin, token).into_iter().next()
 }
 
-fn is_detach(py: &PyFacts, call: Node<'_>, source: &str) -> bool {
+fn is_detach(py: &PyFacts, call: Node<'_>) -> bool {
     call.kind() == "call"
         && call
             .child_by_field_name("function")
-            .is_some_and(|f| py.resolves_to(f, source, &["opentelemetry.context.detach"]) || syntax::text(f, source).ends_with("detach"))
+            .is_some_and(|f| py.resolves_to(f, &["opentelemetry.context.detach"]) || py.text(f).ends_with("detach"))
 }
 
 /// Every `detach(token)` below `root`, in order.
-fn detach_calls<'t>(py: &PyFacts, root: Node<'t>, token: &str, source: &str) -> Vec<Node<'t>> {
+fn detach_calls<'t>(py: &PyFacts, root: Node<'t>, token: &str) -> Vec<Node<'t>> {
     syntax::find_all(
         root,
         |_| false,
-        |n| is_detach(py, n, source) && positional_arg(n, 0).is_some_and(|a| syntax::text(a, source) == token),
+        |n| is_detach(py, n) && positional_arg(n, 0).is_some_and(|a| py.text(a) == token),
     )
 }
 
 /// How to call detach, named like the attach (`context.attach` → `context.detach`), when that name is imported.
-fn detach_callee(py: &PyFacts, attach: Node<'_>, source: &str) -> Option<String> {
+fn detach_callee(py: &PyFacts, attach: Node<'_>) -> Option<String> {
     if attach.kind() == "attribute" {
         let obj = attach.child_by_field_name("object")?;
-        return Some(format!("{}.detach", syntax::text(obj, source)));
+        return Some(format!("{}.detach", py.text(obj)));
     }
     let mut names: Vec<(&String, &String)> = py.imports.iter().filter(|(_, q)| q.as_str() == "opentelemetry.context.detach").collect();
     names.sort();
@@ -205,15 +202,14 @@ fn detach_callee(py: &PyFacts, attach: Node<'_>, source: &str) -> Option<String>
 }
 
 /// A name for a new token variable that the scope does not use yet.
-fn fresh_name(scope: Node<'_>, source: &str) -> String {
-    let used = |name: &str| syntax::find_first(scope, |_| false, |n| n.kind() == "identifier" && syntax::text(n, source) == name).is_some();
+fn fresh_name(scope: Node<'_>, py: &PyFacts<'_>) -> String {
+    let used = |name: &str| syntax::find_first(scope, |_| false, |n| n.kind() == "identifier" && py.text(n) == name).is_some();
     ["token", "otel_token", "context_token"].iter().find(|n| !used(n)).map_or_else(|| "ctxlint_token".to_string(), |n| n.to_string())
 }
 
 /// Wraps the statements after `stmt` in its block in `try:` ... `finally: <detach>`. An existing `detach` must be the
 /// block's last statement (it moves into the `finally`). `None` when the shape does not allow a faithful edit.
 fn wrap_rest_in_try(cx: &FileCx<'_>, stmt: Node<'_>, token: &str, detach: &str, existing: Option<Node<'_>>) -> Option<Vec<Edit>> {
-    let source = cx.source;
     let parent = stmt.parent()?;
     if !matches!(parent.kind(), "block" | "module") {
         return None;
@@ -242,7 +238,7 @@ fn wrap_rest_in_try(cx: &FileCx<'_>, stmt: Node<'_>, token: &str, detach: &str, 
     }
     let first = rest.first()?;
     let last = rest.last()?;
-    let body = source.get(first.start_byte()..last.end_byte())?;
+    let body = cx.source.get(first.start_byte()..last.end_byte())?;
     // a multi-line string would change if indented; another detach of the token would run twice
     let region = (first.start_byte(), last.end_byte());
     let mut walk = Preorder::new(parent);
@@ -255,19 +251,19 @@ fn wrap_rest_in_try(cx: &FileCx<'_>, stmt: Node<'_>, token: &str, detach: &str, 
             return None;
         }
         if n.kind() == "call"
-            && syntax::text(n, source).contains("detach(")
-            && positional_arg(n, 0).is_some_and(|a| syntax::text(a, source) == token)
+            && cx.text(n).contains("detach(")
+            && positional_arg(n, 0).is_some_and(|a| cx.text(a) == token)
         {
             return None;
         }
         // the token handed to someone else, who may detach it: a finally would detach it twice
-        if n.kind() == "identifier" && syntax::text(n, source) == token {
+        if n.kind() == "identifier" && cx.text(n) == token {
             return None;
         }
     }
-    let indent = syntax::line_indent(source, stmt.start_byte());
+    let indent = syntax::line_indent(cx.source, stmt.start_byte());
     let unit = indent_unit(cx, stmt, indent);
-    let eol = syntax::line_ending(source);
+    let eol = syntax::line_ending(cx.source);
     let mut wrapped = String::with_capacity(body.len() + 64);
     wrapped.push_str("try:");
     wrapped.push_str(eol);

@@ -3,10 +3,9 @@
 use tree_sitter::Node;
 
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
-use crate::analysis::py_spans::{call_name, span_decorator, span_with};
 use crate::analysis::python::enclosing_function;
 use crate::file_cx::FileCx;
-use crate::syntax::{self, named_children, Preorder};
+use crate::syntax::{named_children, Preorder};
 
 pub static CHECK: CheckDef = CheckDef {
     rule: "py/background-task-in-span",
@@ -20,8 +19,7 @@ pub static CHECK: CheckDef = CheckDef {
 /// Calls whose result is a context to hand on.
 const CONTEXT_SOURCES: &[&str] = &["get_current", "extract", "set_span_in_context", "copy_context"];
 
-fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
-    let source = cx.source;
+fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     let py = cx.py();
     if !py.imports.values().any(|q| q.starts_with("starlette") || q.starts_with("fastapi")) {
         return None;
@@ -29,17 +27,17 @@ fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     let func = call.child_by_field_name("function")?;
     if caps.get("method").is_some() {
         let receiver = func.child_by_field_name("object")?;
-        let is_tasks = py.constructed_from(receiver, source).is_some_and(|q| q.ends_with("BackgroundTasks"))
+        let is_tasks = py.constructed_from(receiver).is_some_and(|q| q.ends_with("BackgroundTasks"))
             || cx.text(receiver).rsplit('.').next().is_some_and(|w| w.to_ascii_lowercase().contains("task"));
         if !is_tasks {
             return None;
         }
-    } else if !py.resolve(func, source).is_some_and(|q| q.ends_with(".BackgroundTask")) {
+    } else if !py.resolve(func).is_some_and(|q| q.ends_with(".BackgroundTask")) {
         return None;
     }
     // a span opened in the handler itself: a `with` block around the call, or a span decorator on the handler
     let handler = enclosing_function(call);
-    let span = span_with(call, source).or_else(|| handler.and_then(|h| span_decorator(h, source)))?;
+    let span = py.span_with(call).or_else(|| handler.and_then(|h| py.span_decorator(h)))?;
     if hands_context(cx, call, handler) {
         return None;
     }
@@ -49,24 +47,24 @@ fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
 /// Is the task handed a context: a `get_current()`-style call as an argument, or a name the handler assigned from
 /// one (or that is called `ctx`/`context`-something).
 fn hands_context(cx: &FileCx<'_>, call: Node<'_>, handler: Option<Node<'_>>) -> bool {
-    let source = cx.source;
+    let py = cx.py();
     let Some(args) = call.child_by_field_name("arguments") else { return false };
     let captured: Vec<String> = handler
         .map(|h| {
             Preorder::new(h)
                 .filter(|n| n.kind() == "assignment")
-                .filter(|n| n.child_by_field_name("right").and_then(|r| call_name(r, source)).is_some_and(|c| CONTEXT_SOURCES.contains(&c)))
-                .filter_map(|n| n.child_by_field_name("left").map(|l| syntax::text(l, source).to_string()))
+                .filter(|n| n.child_by_field_name("right").and_then(|r| py.call_name(r)).is_some_and(|c| CONTEXT_SOURCES.contains(&c)))
+                .filter_map(|n| n.child_by_field_name("left").map(|l| cx.text(l).to_string()))
                 .collect()
         })
         .unwrap_or_default();
     named_children(args).any(|a| {
         let value = if a.kind() == "keyword_argument" { a.child_by_field_name("value") } else { Some(a) };
         let Some(value) = value else { return false };
-        if call_name(value, source).is_some_and(|c| CONTEXT_SOURCES.contains(&c)) {
+        if py.call_name(value).is_some_and(|c| CONTEXT_SOURCES.contains(&c)) {
             return true;
         }
-        let text = syntax::text(value, source);
+        let text = cx.text(value);
         value.kind() == "identifier" && (captured.iter().any(|c| c == text) || text.contains("ctx") || text.contains("context"))
     })
 }

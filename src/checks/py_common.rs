@@ -7,11 +7,10 @@ use crate::fix::Edit;
 use crate::syntax::{self, ancestors, contains};
 
 /// Is `node` a call of `contextvars.copy_context()` (however imported).
-pub fn is_copy_context_call(py: &PyFacts, node: Node<'_>, source: &str) -> bool {
+pub fn is_copy_context_call(py: &PyFacts, node: Node<'_>) -> bool {
     node.kind() == "call"
         && node.child_by_field_name("function").is_some_and(|f| {
-            py.resolves_to(f, source, &["contextvars.copy_context"])
-                || matches!(syntax::text(f, source), "copy_context" | "contextvars.copy_context")
+            py.resolves_to(f, &["contextvars.copy_context"]) || matches!(py.text(f), "copy_context" | "contextvars.copy_context")
         })
 }
 

@@ -4,10 +4,9 @@
 use tree_sitter::Node;
 
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
-use crate::analysis::py_spans::{calls_any, implicit_span_start, local_function, span_decorator, span_with};
-use crate::analysis::python::{enclosing_function, keyword_arg, positional_arg, PyFacts};
+use crate::analysis::python::{enclosing_function, positional_arg, PyFacts};
 use crate::file_cx::FileCx;
-use crate::syntax::{self, Preorder};
+use crate::syntax::{Preorder};
 
 pub static CHECK: CheckDef = CheckDef {
     rule: "py/consumer-without-extract",
@@ -39,14 +38,12 @@ const QUEUES: &[&str] = &[
     "janus.Queue",
 ];
 
-fn run<'t>(cx: &FileCx<'_>, node: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
-    let source = cx.source;
+fn run<'t>(cx: &FileCx<'t>, node: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     let py = cx.py();
-    let root = cx.root();
     let (what, body, at) = match node.kind() {
         "for_statement" => {
             let iterable = node.child_by_field_name("right")?;
-            if !is_consumer(py, iterable, source) && !is_aio_pika_iterator(py, iterable, source) {
+            if !is_consumer(py, iterable) && !is_aio_pika_iterator(py, iterable) {
                 return None;
             }
             let body = node.child_by_field_name("body")?;
@@ -55,10 +52,10 @@ fn run<'t>(cx: &FileCx<'_>, node: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
         }
         "while_statement" => {
             let body = node.child_by_field_name("body")?;
-            let kind = polls(py, body, source)?;
+            let kind = polls(py, body)?;
             // a queue loop inside a span is parented to that span: not a new trace
             if kind == Poll::Queue
-                && (span_with(node, source).is_some() || enclosing_function(node).and_then(|f| span_decorator(f, source)).is_some())
+                && (py.span_with(node).is_some() || enclosing_function(node).and_then(|f| py.span_decorator(f)).is_some())
             {
                 return None;
             }
@@ -76,8 +73,8 @@ fn run<'t>(cx: &FileCx<'_>, node: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     if instrumented(py) {
         return None;
     }
-    let use_site = implicit_span_start(root, body, source)?;
-    if calls_any(root, body, &["extract"], source) {
+    let use_site = py.implicit_span_start(body)?;
+    if py.calls_any(body, &["extract"]) {
         return None;
     }
     Some(Hit::at(at).var("what", what).label("use", use_site.child_by_field_name("function").unwrap_or(use_site)))
@@ -88,22 +85,22 @@ fn header(cx: &FileCx<'_>, node: Node<'_>, end: usize) -> String {
 }
 
 /// A Kafka consumer: constructed from a known class, or a name with `consumer` in a file that imports a Kafka client.
-fn is_consumer(py: &PyFacts, expr: Node<'_>, source: &str) -> bool {
-    if py.constructed_from(expr, source).is_some_and(|q| KAFKA_CONSUMERS.contains(&q)) {
+fn is_consumer(py: &PyFacts, expr: Node<'_>) -> bool {
+    if py.constructed_from(expr).is_some_and(|q| KAFKA_CONSUMERS.contains(&q)) {
         return true;
     }
     // `for msg in KafkaConsumer("orders"):`
-    if expr.kind() == "call" && expr.child_by_field_name("function").is_some_and(|f| py.resolves_to(f, source, KAFKA_CONSUMERS)) {
+    if expr.kind() == "call" && expr.child_by_field_name("function").is_some_and(|f| py.resolves_to(f, KAFKA_CONSUMERS)) {
         return true;
     }
     let kafka = py.imports.values().any(|q| q.starts_with("kafka") || q.starts_with("aiokafka") || q.starts_with("confluent_kafka"));
-    kafka && matches!(expr.kind(), "identifier" | "attribute") && syntax::text(expr, source).to_ascii_lowercase().contains("consumer")
+    kafka && matches!(expr.kind(), "identifier" | "attribute") && py.text(expr).to_ascii_lowercase().contains("consumer")
 }
 
 /// `async for message in queue_iter` over an aio-pika queue iterator.
-fn is_aio_pika_iterator(py: &PyFacts, expr: Node<'_>, source: &str) -> bool {
+fn is_aio_pika_iterator(py: &PyFacts, expr: Node<'_>) -> bool {
     let aio_pika = py.imports.values().any(|q| q.starts_with("aio_pika"));
-    let text = syntax::text(expr, source).to_ascii_lowercase();
+    let text = py.text(expr).to_ascii_lowercase();
     aio_pika && (text.contains("iterator") || text.contains("queue"))
 }
 
@@ -114,28 +111,28 @@ enum Poll {
 }
 
 /// What a `while` loop's body takes messages from: a consumer's `poll()`/`consume()`, or a queue's `get()`.
-fn polls(py: &PyFacts, body: Node<'_>, source: &str) -> Option<Poll> {
+fn polls(py: &PyFacts, body: Node<'_>) -> Option<Poll> {
     Preorder::new(body).find_map(|n| {
         if n.kind() != "call" {
             return None;
         }
         let f = n.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
         let object = f.child_by_field_name("object")?;
-        let method = syntax::text(f.child_by_field_name("attribute")?, source);
+        let method = py.text(f.child_by_field_name("attribute")?);
         match method {
-            "poll" | "consume" if is_consumer(py, object, source) => Some(Poll::Consumer),
+            "poll" | "consume" if is_consumer(py, object) => Some(Poll::Consumer),
             // queue.get() / await queue.get(): no positional key (that would be dict.get)
-            "get" if positional_arg(n, 0).is_none() && is_queue(py, object, source) => Some(Poll::Queue),
+            "get" if positional_arg(n, 0).is_none() && is_queue(py, object) => Some(Poll::Queue),
             _ => None,
         }
     })
 }
 
-fn is_queue(py: &PyFacts, expr: Node<'_>, source: &str) -> bool {
-    if py.constructed_from(expr, source).is_some_and(|q| QUEUES.contains(&q)) {
+fn is_queue(py: &PyFacts, expr: Node<'_>) -> bool {
+    if py.constructed_from(expr).is_some_and(|q| QUEUES.contains(&q)) {
         return true;
     }
-    let text = syntax::text(expr, source);
+    let text = py.text(expr);
     let last = text.rsplit('.').next().unwrap_or(text).to_ascii_lowercase();
     last.contains("queue") || last == "q"
 }
@@ -143,23 +140,22 @@ fn is_queue(py: &PyFacts, expr: Node<'_>, source: &str) -> bool {
 /// The handler of `channel.basic_consume(queue, on_message_callback=cb)` (pika 1.x, also positional; pika 0.x takes
 /// the callback first) or aio-pika `queue.consume(cb)`: a lambda or a same-file function.
 fn callback<'t>(cx: &FileCx<'t>, call: Node<'t>, method: &str) -> Option<Node<'t>> {
-    let source = cx.source;
     let py = cx.py();
     let candidates: Vec<Node<'t>> = if method == "basic_consume" {
         if !py.imports.values().any(|q| q.starts_with("pika")) {
             return None;
         }
-        let kw = keyword_arg(call, "on_message_callback", source).or_else(|| keyword_arg(call, "consumer_callback", source));
+        let kw = py.keyword_arg(call, "on_message_callback").or_else(|| py.keyword_arg(call, "consumer_callback"));
         kw.into_iter().chain((0..2).filter_map(|i| positional_arg(call, i))).collect()
     } else {
         if !py.imports.values().any(|q| q.starts_with("aio_pika")) {
             return None;
         }
-        positional_arg(call, 0).or_else(|| keyword_arg(call, "callback", source)).into_iter().collect()
+        positional_arg(call, 0).or_else(|| py.keyword_arg(call, "callback")).into_iter().collect()
     };
     candidates.into_iter().find_map(|c| match c.kind() {
         "lambda" => Some(c),
-        "identifier" | "attribute" => local_function(cx.root(), c, source),
+        "identifier" | "attribute" => py.local_function(c),
         _ => None,
     })
 }

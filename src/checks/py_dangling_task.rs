@@ -24,20 +24,19 @@ const EVENT_LOOPS: &[&str] =
     &["asyncio.AbstractEventLoop", "asyncio.BaseEventLoop", "asyncio.events.AbstractEventLoop", "asyncio.base_events.BaseEventLoop"];
 const TASK_GROUPS: &[&str] = &["asyncio.TaskGroup", "asyncio.taskgroups.TaskGroup"];
 
-fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
+fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     let method = caps.get("method")?;
-    let source = cx.source;
     let py = cx.py();
     let func = call.child_by_field_name("function")?;
-    if !creates_task(py, func, cx.text(method), source) {
+    if !creates_task(py, func, cx.text(method)) {
         return None;
     }
     let call_text = format!("{}(…)", cx.text(func));
     let parent = call.parent()?;
     match parent.kind() {
         "expression_statement" => {
-            let indent = syntax::line_indent(source, parent.start_byte());
-            let eol = syntax::line_ending(source);
+            let indent = syntax::line_indent(cx.source, parent.start_byte());
+            let eol = syntax::line_ending(cx.source);
             let keep = format!(
                 "task = {call}{eol}{indent}background_tasks.add(task){eol}{indent}task.add_done_callback(background_tasks.discard)",
                 call = cx.text(call)
@@ -50,7 +49,7 @@ fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
                 return None;
             }
             let name = cx.text(left);
-            if name != "_" && is_read_later(enclosing_scope(call), parent, name, source) {
+            if name != "_" && is_read_later(enclosing_scope(call), parent, name, py) {
                 return None;
             }
             Some(Hit::at(func.byte_range()).var("call", call_text).variant("unread").label("name", left))
@@ -60,8 +59,8 @@ fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
 }
 
 /// Does `func` (with `method` its last name) create an asyncio task outside a TaskGroup?
-fn creates_task(py: &PyFacts, func: Node<'_>, method: &str, source: &str) -> bool {
-    if py.resolves_to(func, source, TASK_FUNCTIONS) {
+fn creates_task(py: &PyFacts, func: Node<'_>, method: &str) -> bool {
+    if py.resolves_to(func, TASK_FUNCTIONS) {
         return true;
     }
     if func.kind() != "attribute" || method != "create_task" {
@@ -69,19 +68,19 @@ fn creates_task(py: &PyFacts, func: Node<'_>, method: &str, source: &str) -> boo
     }
     let Some(receiver) = func.child_by_field_name("object") else { return false };
     // a receiver whose type the file shows must be an event loop
-    if let Some(q) = py.constructed_from(receiver, source) {
+    if let Some(q) = py.constructed_from(receiver) {
         return match q.strip_prefix("local:") {
             Some(class) => py.class_extends(class, EVENT_LOOPS),
             None => !TASK_GROUPS.contains(&q) && (q.starts_with("asyncio.") || q.starts_with("uvloop.")),
         };
     }
-    let text = syntax::text(receiver, source);
+    let text = py.text(receiver);
     let last = text.rsplit('.').next().unwrap_or(text).trim_start_matches('_').to_ascii_lowercase();
     !(last == "tg" || last.contains("group") || last.contains("nursery"))
 }
 
 /// Is `name` read after `assignment` in `scope` (or anywhere in a loop around it), or declared `global`/`nonlocal`.
-fn is_read_later(scope: Node<'_>, assignment: Node<'_>, name: &str, source: &str) -> bool {
+fn is_read_later(scope: Node<'_>, assignment: Node<'_>, name: &str, py: &PyFacts<'_>) -> bool {
     let loop_start = ancestors(assignment)
         .take_while(|a| a.id() != scope.id())
         .filter(|a| matches!(a.kind(), "for_statement" | "while_statement"))
@@ -90,7 +89,7 @@ fn is_read_later(scope: Node<'_>, assignment: Node<'_>, name: &str, source: &str
     let from = loop_start.unwrap_or(assignment.end_byte());
     let walk = Preorder::new(scope);
     for n in walk {
-        if n.kind() != "identifier" || syntax::text(n, source) != name || contains(assignment, n) {
+        if n.kind() != "identifier" || py.text(n) != name || contains(assignment, n) {
             continue;
         }
         let declared = n.parent().is_some_and(|p| matches!(p.kind(), "global_statement" | "nonlocal_statement"));

@@ -6,7 +6,7 @@ use tree_sitter::Node;
 
 use super::py_common::{copy_context_for_fix, in_loop_without, is_copy_context_call};
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
-use crate::analysis::python::{enclosing_function, keyword_arg, positional_arg, PyFacts};
+use crate::analysis::python::{enclosing_function, positional_arg, PyFacts};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
 use crate::syntax::{self, named_children, Preorder};
@@ -45,11 +45,10 @@ enum Shape {
     Other,
 }
 
-fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
+fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     if enclosing_function(call).is_none() {
         return None;
     }
-    let source = cx.source;
     let py = cx.py();
     let func = call.child_by_field_name("function")?;
 
@@ -58,19 +57,19 @@ fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
         let receiver = func.child_by_field_name("object")?;
         match method {
             "run_in_executor" => {
-                if positional_arg(call, 0).is_some_and(|e| pool_kind(py, e, source) == Pool::Process) {
+                if positional_arg(call, 0).is_some_and(|e| pool_kind(py, e) == Pool::Process) {
                     return None;
                 }
                 (positional_arg(call, 1), Shape::Prepend, method)
             }
             "add_done_callback" => {
-                if !is_thread_future(py, receiver, call, source) {
+                if !is_thread_future(py, receiver, call) {
                     return None;
                 }
                 (positional_arg(call, 0), Shape::Other, method)
             }
             "submit" | "map" => {
-                match pool_kind(py, receiver, source) {
+                match pool_kind(py, receiver) {
                     Pool::Thread => {}
                     Pool::MpThread if method == "map" => {}
                     _ => return None,
@@ -78,23 +77,23 @@ fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
                 (positional_arg(call, 0), if method == "submit" { Shape::Prepend } else { Shape::Other }, method)
             }
             m if MP_METHODS.contains(&m) => {
-                if pool_kind(py, receiver, source) != Pool::MpThread {
+                if pool_kind(py, receiver) != Pool::MpThread {
                     return None;
                 }
-                (positional_arg(call, 0).or_else(|| keyword_arg(call, "func", source)), Shape::Other, method)
+                (positional_arg(call, 0).or_else(|| py.keyword_arg(call, "func")), Shape::Other, method)
             }
             _ => return None,
         }
     } else {
         let local = cx.text(func);
-        let is_thread = py.resolves_to(func, source, &["threading.Thread"])
+        let is_thread = py.resolves_to(func, &["threading.Thread"])
             || (py.classes.contains_key(local) && py.class_extends(local, &["threading.Thread"]));
-        let is_timer = py.resolves_to(func, source, &["threading.Timer"])
+        let is_timer = py.resolves_to(func, &["threading.Timer"])
             || (py.classes.contains_key(local) && py.class_extends(local, &["threading.Timer"]));
         if is_timer {
-            (positional_arg(call, 1).or_else(|| keyword_arg(call, "function", source)), Shape::ThreadTarget, "Timer")
+            (positional_arg(call, 1).or_else(|| py.keyword_arg(call, "function")), Shape::ThreadTarget, "Timer")
         } else if is_thread {
-            match keyword_arg(call, "target", source).or_else(|| positional_arg(call, 1)) {
+            match py.keyword_arg(call, "target").or_else(|| positional_arg(call, 1)) {
                 Some(t) => (Some(t), Shape::ThreadTarget, "Thread"),
                 None if py.classes.contains_key(local) && subclass_runs_without_context(cx, local) => {
                     return Some(Hit::at(func.byte_range()).var("call", format!("{local}(…)")).variant("subclass"));
@@ -122,11 +121,11 @@ fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     }
 }
 
-fn pool_kind(py: &PyFacts, receiver: Node<'_>, source: &str) -> Pool {
+fn pool_kind(py: &PyFacts, receiver: Node<'_>) -> Pool {
     let qualified = if receiver.kind() == "call" {
-        receiver.child_by_field_name("function").and_then(|f| py.resolve(f, source))
+        receiver.child_by_field_name("function").and_then(|f| py.resolve(f))
     } else {
-        py.constructed_from(receiver, source).map(str::to_string)
+        py.constructed_from(receiver).map(str::to_string)
     };
     match qualified.as_deref() {
         Some(q) if THREAD_POOLS.contains(&q) => Pool::Thread,
@@ -145,7 +144,7 @@ fn pool_kind(py: &PyFacts, receiver: Node<'_>, source: &str) -> Pool {
         Some(_) => Pool::Unknown,
         None => {
             // an executor passed in or made elsewhere: trust a name that says it is a thread pool
-            let text = syntax::text(receiver, source);
+            let text = py.text(receiver);
             let last = text.rsplit('.').next().unwrap_or(text).to_ascii_lowercase();
             if last.contains("thread") && (last.contains("pool") || last.contains("executor")) {
                 Pool::Thread
@@ -157,13 +156,13 @@ fn pool_kind(py: &PyFacts, receiver: Node<'_>, source: &str) -> Pool {
 }
 
 /// Is `receiver` a future from a thread pool's `submit`: the call itself, or a name assigned from it in the function.
-fn is_thread_future(py: &PyFacts, receiver: Node<'_>, call: Node<'_>, source: &str) -> bool {
+fn is_thread_future(py: &PyFacts, receiver: Node<'_>, call: Node<'_>) -> bool {
     let is_submit = |n: Node<'_>| {
         n.kind() == "call"
             && n.child_by_field_name("function").is_some_and(|f| {
                 f.kind() == "attribute"
-                    && f.child_by_field_name("attribute").is_some_and(|a| syntax::text(a, source) == "submit")
-                    && f.child_by_field_name("object").is_some_and(|o| pool_kind(py, o, source) == Pool::Thread)
+                    && f.child_by_field_name("attribute").is_some_and(|a| py.text(a) == "submit")
+                    && f.child_by_field_name("object").is_some_and(|o| pool_kind(py, o) == Pool::Thread)
             })
     };
     if is_submit(receiver) {
@@ -172,14 +171,14 @@ fn is_thread_future(py: &PyFacts, receiver: Node<'_>, call: Node<'_>, source: &s
     if receiver.kind() != "identifier" {
         return false;
     }
-    let name = syntax::text(receiver, source);
+    let name = py.text(receiver);
     let Some(func) = enclosing_function(call) else { return false };
     syntax::find_first(
         func,
         |_| false,
         |n| {
             n.kind() == "assignment"
-                && n.child_by_field_name("left").is_some_and(|l| syntax::text(l, source) == name)
+                && n.child_by_field_name("left").is_some_and(|l| py.text(l) == name)
                 && n.child_by_field_name("right").is_some_and(is_submit)
         },
     )
@@ -195,40 +194,39 @@ enum Carry<'t> {
 
 /// Does the callable run in a context copied in the caller?
 fn classify<'t>(cx: &FileCx<'_>, callable: Node<'t>, call: Node<'t>, many: bool) -> Carry<'t> {
-    let source = cx.source;
     let py = cx.py();
     match callable.kind() {
         "call" => {
             // functools.partial(ctx.run, fn, ...)
             let f = callable.child_by_field_name("function");
             let is_partial = f.is_some_and(|f| {
-                py.resolves_to(f, source, &["functools.partial"]) || matches!(syntax::text(f, source), "partial" | "functools.partial")
+                py.resolves_to(f, &["functools.partial"]) || matches!(cx.text(f), "partial" | "functools.partial")
             });
             match (is_partial, positional_arg(callable, 0)) {
                 (true, Some(inner)) => classify(cx, inner, call, many),
                 _ => Carry::No,
             }
         }
-        "attribute" if callable.child_by_field_name("attribute").is_some_and(|a| syntax::text(a, source) == "run") => {
+        "attribute" if callable.child_by_field_name("attribute").is_some_and(|a| cx.text(a) == "run") => {
             let Some(obj) = callable.child_by_field_name("object") else { return Carry::No };
-            if is_copy_context_call(py, obj, source) {
+            if is_copy_context_call(py, obj) {
                 return if many { Carry::Reused(obj) } else { Carry::Yes };
             }
             // a name that says it holds a context (`ctx`, `self._context`) is one the code manages itself;
             // `job.run` or `self.server.run` is just a method called `run`
-            let named_context = named_like_context(obj, source);
+            let named_context = named_like_context(obj, py);
             if obj.kind() != "identifier" {
                 return if named_context { Carry::Yes } else { Carry::No };
             }
-            let name = syntax::text(obj, source);
+            let name = cx.text(obj);
             let Some(func) = enclosing_function(call) else { return Carry::Yes };
             let assign = syntax::find_first(
                 func,
                 |_| false,
                 |n| {
                     n.kind() == "assignment"
-                        && n.child_by_field_name("left").is_some_and(|l| syntax::text(l, source) == name)
-                        && n.child_by_field_name("right").is_some_and(|r| is_copy_context_call(py, r, source))
+                        && n.child_by_field_name("left").is_some_and(|l| cx.text(l) == name)
+                        && n.child_by_field_name("right").is_some_and(|r| is_copy_context_call(py, r))
                         && n.start_byte() < call.start_byte()
                 },
             );
@@ -238,13 +236,13 @@ fn classify<'t>(cx: &FileCx<'_>, callable: Node<'t>, call: Node<'t>, many: bool)
                     s.kind() == "expression_statement"
                         && s.named_child(0).is_some_and(|a| {
                             a.kind() == "assignment"
-                                && a.child_by_field_name("left").is_some_and(|l| syntax::text(l, source) == name)
-                                && a.child_by_field_name("right").is_some_and(|r| is_copy_context_call(py, r, source))
+                                && a.child_by_field_name("left").is_some_and(|l| cx.text(l) == name)
+                                && a.child_by_field_name("right").is_some_and(|r| is_copy_context_call(py, r))
                         })
                 });
                 return if module_level || !named_context { Carry::No } else { Carry::Yes };
             };
-            if many || in_loop_without(call, assign, func) || earlier_handoff_with(func, call, &format!("{name}.run"), source) {
+            if many || in_loop_without(call, assign, func) || earlier_handoff_with(func, call, &format!("{name}.run"), py) {
                 Carry::Reused(assign)
             } else {
                 Carry::Yes
@@ -252,7 +250,7 @@ fn classify<'t>(cx: &FileCx<'_>, callable: Node<'t>, call: Node<'t>, many: bool)
         }
         "lambda" => {
             let Some(body) = callable.child_by_field_name("body") else { return Carry::No };
-            if let Some(copy) = syntax::find_first(body, |_| false, |n| is_copy_context_call(py, n, source)) {
+            if let Some(copy) = syntax::find_first(body, |_| false, |n| is_copy_context_call(py, n)) {
                 return Carry::CopyInside(copy);
             }
             let runs_ctx = syntax::find_first(
@@ -261,7 +259,7 @@ fn classify<'t>(cx: &FileCx<'_>, callable: Node<'t>, call: Node<'t>, many: bool)
                 |n| {
                     n.kind() == "call"
                         && n.child_by_field_name("function").is_some_and(|f| {
-                            f.kind() == "attribute" && f.child_by_field_name("attribute").is_some_and(|a| syntax::text(a, source) == "run")
+                            f.kind() == "attribute" && f.child_by_field_name("attribute").is_some_and(|a| cx.text(a) == "run")
                         })
                 },
             );
@@ -276,14 +274,14 @@ fn classify<'t>(cx: &FileCx<'_>, callable: Node<'t>, call: Node<'t>, many: bool)
 }
 
 /// Another hand-off before `call` in the function that passes the same `ctx.run` (and is not awaited at once).
-fn earlier_handoff_with(func: Node<'_>, call: Node<'_>, run_text: &str, source: &str) -> bool {
+fn earlier_handoff_with(func: Node<'_>, call: Node<'_>, run_text: &str, py: &PyFacts<'_>) -> bool {
     let walk = Preorder::new(func);
     for n in walk {
         if n.start_byte() >= call.start_byte() {
             break;
         }
         if n.kind() == "attribute"
-            && syntax::text(n, source) == run_text
+            && py.text(n) == run_text
             && n.parent().is_some_and(|p| matches!(p.kind(), "argument_list" | "keyword_argument"))
         {
             let outer = n.parent().and_then(|p| if p.kind() == "keyword_argument" { p.parent() } else { Some(p) }).and_then(|a| a.parent());
@@ -298,53 +296,51 @@ fn earlier_handoff_with(func: Node<'_>, call: Node<'_>, run_text: &str, source: 
 
 /// A same-file Thread subclass whose `run()` does not run in a copied context.
 fn subclass_runs_without_context(cx: &FileCx<'_>, class: &str) -> bool {
-    let source = cx.source;
     let py = cx.py();
     let Some(def) = syntax::find_first(
         cx.root(),
         |_| false,
-        |n| n.kind() == "class_definition" && n.child_by_field_name("name").is_some_and(|c| syntax::text(c, source) == class),
+        |n| n.kind() == "class_definition" && n.child_by_field_name("name").is_some_and(|c| cx.text(c) == class),
     ) else {
         return false;
     };
     let Some(body) = def.child_by_field_name("body") else { return false };
     let defines_run = named_children(body).any(|m| {
         let m = if m.kind() == "decorated_definition" { m.child_by_field_name("definition").unwrap_or(m) } else { m };
-        m.kind() == "function_definition" && m.child_by_field_name("name").is_some_and(|n| syntax::text(n, source) == "run")
+        m.kind() == "function_definition" && m.child_by_field_name("name").is_some_and(|n| cx.text(n) == "run")
     });
-    defines_run && syntax::find_first(body, |_| false, |n| is_copy_context_call(py, n, source)).is_none()
+    defines_run && syntax::find_first(body, |_| false, |n| is_copy_context_call(py, n)).is_none()
 }
 
 /// `submit(fn, a)` → `submit(contextvars.copy_context().run, fn, a)`; `Thread(target=fn)` →
 /// `Thread(target=contextvars.copy_context().run, args=(fn,))`; one fresh copy per call, also in loops.
 /// Does the name say it holds a context: `ctx`, `STARTUP_CTX`, `self._context`?
-fn named_like_context(obj: Node<'_>, source: &str) -> bool {
-    let last = syntax::text(obj, source).rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+fn named_like_context(obj: Node<'_>, py: &PyFacts<'_>) -> bool {
+    let last = py.text(obj).rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     last.contains("ctx") || last.contains("context")
 }
 
 /// Is `obj` (of `obj.run`) a context: named like one, or assigned a `copy_context()` somewhere in the file?
 fn holds_context(cx: &FileCx<'_>, obj: Node<'_>) -> bool {
-    let source = cx.source;
     let py = cx.py();
-    let name = syntax::text(obj, source);
-    named_like_context(obj, source)
+    let name = cx.text(obj);
+    named_like_context(obj, py)
         || syntax::find_first(
             cx.root(),
             |_| false,
             |n| {
                 n.kind() == "assignment"
-                    && n.child_by_field_name("left").is_some_and(|l| syntax::text(l, source) == name)
-                    && n.child_by_field_name("right").is_some_and(|r| is_copy_context_call(py, r, source))
+                    && n.child_by_field_name("left").is_some_and(|l| cx.text(l) == name)
+                    && n.child_by_field_name("right").is_some_and(|r| is_copy_context_call(py, r))
             },
         )
         .is_some()
 }
 
 fn fix_edits(cx: &FileCx<'_>, call: Node<'_>, callable: Node<'_>, shape: Shape) -> Option<Vec<Edit>> {
-    let source = cx.source;
+    let py = cx.py();
     // `stale_ctx.run`: the right context must be chosen by a person (`job.run` is just a method)
-    if callable.kind() == "attribute" && callable.child_by_field_name("attribute").is_some_and(|a| syntax::text(a, source) == "run") {
+    if callable.kind() == "attribute" && callable.child_by_field_name("attribute").is_some_and(|a| cx.text(a) == "run") {
         let obj = callable.child_by_field_name("object")?;
         if holds_context(cx, obj) {
             return None;
@@ -354,12 +350,12 @@ fn fix_edits(cx: &FileCx<'_>, call: Node<'_>, callable: Node<'_>, shape: Shape) 
     let mut edits = match shape {
         Shape::Prepend => vec![Edit::insert(callable.start_byte(), format!("{copy}().run, "))],
         Shape::ThreadTarget => {
-            if keyword_arg(call, "kwargs", source).is_some() {
+            if py.keyword_arg(call, "kwargs").is_some() {
                 return None;
             }
-            let fn_text = syntax::text(callable, source);
+            let fn_text = cx.text(callable);
             let mut edits = vec![Edit::replace(callable.byte_range(), format!("{copy}().run"))];
-            match keyword_arg(call, "args", source) {
+            match py.keyword_arg(call, "args") {
                 None => {
                     // after the callable (positional Timer) or its `target=` keyword argument
                     let after = callable.parent().filter(|p| p.kind() == "keyword_argument").unwrap_or(callable);

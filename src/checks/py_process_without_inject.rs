@@ -4,10 +4,9 @@
 use tree_sitter::Node;
 
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
-use crate::analysis::py_spans::{call_name, calls_any, span_scope};
-use crate::analysis::python::{enclosing_function, keyword_arg, positional_arg, PyFacts};
+use crate::analysis::python::{enclosing_function, positional_arg, PyFacts};
 use crate::file_cx::FileCx;
-use crate::syntax::{self, Preorder};
+use crate::syntax::{Preorder};
 
 pub static CHECK: CheckDef = CheckDef {
     rule: "py/process-without-inject",
@@ -22,12 +21,11 @@ const SUBPROCESS: &[&str] = &["run", "Popen", "call", "check_call", "check_outpu
 const ASYNCIO: &[&str] = &["create_subprocess_exec", "create_subprocess_shell"];
 const PROCESS_POOLS: &[&str] = &["concurrent.futures.ProcessPoolExecutor", "concurrent.futures.process.ProcessPoolExecutor"];
 
-fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
+fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     let name = caps.get("name")?;
-    let source = cx.source;
     let py = cx.py();
     let func = call.child_by_field_name("function")?;
-    let resolved = py.resolve(func, source).unwrap_or_default();
+    let resolved = py.resolve(func).unwrap_or_default();
     // the imported name, not the alias: `from subprocess import check_output as run_cmd`
     let (module, name) = resolved.rsplit_once('.').unwrap_or(("", cx.text(name)));
     let mut spawned_method = None;
@@ -37,8 +35,8 @@ fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
         "asyncio" | "asyncio.subprocess" => ASYNCIO.contains(&name),
         _ => {
             // multiprocessing.Process / ctx.Process, and process pools: only a spawned child loses the context
-            let is_mp = (name == "Process" && (module == "multiprocessing" || mp_context_receiver(py, func, source)))
-                || ((name == "submit" || name == "map") && process_pool_receiver(py, func, source));
+            let is_mp = (name == "Process" && (module == "multiprocessing" || mp_context_receiver(py, func)))
+                || ((name == "submit" || name == "map") && process_pool_receiver(py, func));
             if is_mp {
                 spawned_method = spawn_start_method(cx);
                 if spawned_method.is_none() {
@@ -51,9 +49,9 @@ fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     if !starts_process {
         return None;
     }
-    let scope = span_scope(call, source)?;
+    let scope = py.span_scope(call)?;
     let owner = enclosing_function(call).unwrap_or_else(|| cx.root());
-    if calls_any(cx.root(), owner, &["inject"], source) || mentions_traceparent(owner, source) {
+    if py.calls_any(owner, &["inject"]) || mentions_traceparent(owner, py) {
         return None;
     }
     let mut hit = Hit::at(func.byte_range()).var("call", format!("{}(…)", crate::template::one_line(cx.text(func)))).label("scope", scope);
@@ -70,43 +68,43 @@ fn is_os_process(name: &str) -> bool {
 }
 
 /// `ctx.Process(...)` where `ctx = multiprocessing.get_context(...)`.
-fn mp_context_receiver(py: &PyFacts, func: Node<'_>, source: &str) -> bool {
+fn mp_context_receiver(py: &PyFacts, func: Node<'_>) -> bool {
     func.child_by_field_name("object").is_some_and(|o| {
-        py.constructed_from(o, source).is_some_and(|q| q == "multiprocessing.get_context")
+        py.constructed_from(o).is_some_and(|q| q == "multiprocessing.get_context")
             || (o.kind() == "call"
-                && o.child_by_field_name("function").is_some_and(|f| py.resolves_to(f, source, &["multiprocessing.get_context"])))
+                && o.child_by_field_name("function").is_some_and(|f| py.resolves_to(f, &["multiprocessing.get_context"])))
     })
 }
 
 /// `pool.submit(...)` / `pool.map(...)` on a `ProcessPoolExecutor`.
-fn process_pool_receiver(py: &PyFacts, func: Node<'_>, source: &str) -> bool {
+fn process_pool_receiver(py: &PyFacts, func: Node<'_>) -> bool {
     func.child_by_field_name("object").is_some_and(|o| {
-        py.constructed_from(o, source).is_some_and(|q| PROCESS_POOLS.contains(&q))
-            || (o.kind() == "call" && o.child_by_field_name("function").is_some_and(|f| py.resolves_to(f, source, PROCESS_POOLS)))
+        py.constructed_from(o).is_some_and(|q| PROCESS_POOLS.contains(&q))
+            || (o.kind() == "call" && o.child_by_field_name("function").is_some_and(|f| py.resolves_to(f, PROCESS_POOLS)))
     })
 }
 
 /// Where the file selects the `spawn` or `forkserver` start method: `set_start_method('spawn')`,
 /// `get_context('forkserver')`, or a `mp_context=` argument.
 fn spawn_start_method<'t>(cx: &FileCx<'t>) -> Option<Node<'t>> {
-    let source = cx.source;
+    let py = cx.py();
     Preorder::new(cx.root()).find(|n| {
-        let Some(name) = call_name(*n, source) else { return false };
+        let Some(name) = py.call_name(*n) else { return false };
         match name {
             "set_start_method" | "get_context" => positional_arg(*n, 0)
-                .or_else(|| keyword_arg(*n, "method", source))
-                .is_some_and(|a| matches!(syntax::text(a, source).trim_matches(['\'', '"']), "spawn" | "forkserver")),
-            _ => keyword_arg(*n, "mp_context", source)
-                .is_some_and(|v| !syntax::text(v, source).contains("\"fork\"") && !syntax::text(v, source).contains("'fork'")),
+                .or_else(|| py.keyword_arg(*n, "method"))
+                .is_some_and(|a| matches!(cx.text(a).trim_matches(['\'', '"']), "spawn" | "forkserver")),
+            _ => py.keyword_arg(*n, "mp_context")
+                .is_some_and(|v| !cx.text(v).contains("\"fork\"") && !cx.text(v).contains("'fork'")),
         }
     })
 }
 
 /// A carrier written by hand: the function sets `TRACEPARENT` (any case) for the child, as a dict key
 /// (`{"TRACEPARENT": tp}`) or an item assignment (`env["TRACEPARENT"] = tp`).
-fn mentions_traceparent(owner: Node<'_>, source: &str) -> bool {
+fn mentions_traceparent(owner: Node<'_>, py: &PyFacts<'_>) -> bool {
     Preorder::new(owner).any(|n| {
-        if n.kind() != "string" || !syntax::text(n, source).to_ascii_lowercase().contains("traceparent") {
+        if n.kind() != "string" || !py.text(n).to_ascii_lowercase().contains("traceparent") {
             return false;
         }
         let Some(parent) = n.parent() else { return false };

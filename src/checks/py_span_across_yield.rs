@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
-use crate::analysis::py_spans::{call_name, decorator_name, decorators, is_function, own_yields, span_decorator, span_with_item};
+use crate::analysis::py_spans::{decorators, is_function, own_yields};
 use crate::file_cx::FileCx;
 use crate::syntax::{self, Preorder};
 
@@ -21,15 +21,15 @@ pub static CHECK: CheckDef = CheckDef {
 /// single `yield` is their point.
 const CONTEXT_MANAGER_DECORATORS: &[&str] = &["contextmanager", "asynccontextmanager", "fixture", "yield_fixture"];
 
-fn run<'t>(cx: &FileCx<'_>, func: Node<'t>, _: &Captures<'t>) -> Vec<Hit> {
-    let source = cx.source;
+fn run<'t>(cx: &FileCx<'t>, func: Node<'t>, _: &Captures<'t>) -> Vec<Hit> {
+    let py = cx.py();
     let yields = own_yields(func);
     if yields.is_empty() {
         return Vec::new();
     }
     let kind = if crate::analysis::py_spans::is_async_def(func) { "async generator" } else { "generator" };
     let mut hits = Vec::new();
-    if let Some(decorator) = span_decorator(func, source) {
+    if let Some(decorator) = py.span_decorator(func) {
         hits.push(Hit::at(decorator.byte_range()).var("kind", kind).variant("decorator").label("yield", yields[0]));
     }
     let Some(body) = func.child_by_field_name("body") else { return hits };
@@ -40,7 +40,7 @@ fn run<'t>(cx: &FileCx<'_>, func: Node<'t>, _: &Captures<'t>) -> Vec<Hit> {
     }
     // `with <span>:` blocks that enclose a yield of this generator
     for with in syntax::find_all(body, is_function, |n| n.kind() == "with_statement") {
-        let Some(call) = span_with_item(with, source) else { continue };
+        let Some(call) = py.span_with_item(with) else { continue };
         if let Some(y) = yields.iter().find(|y| syntax::contains(with, **y)) {
             if is_exempt() {
                 return Vec::new();
@@ -57,14 +57,14 @@ fn run<'t>(cx: &FileCx<'_>, func: Node<'t>, _: &Captures<'t>) -> Vec<Hit> {
         }
         // OpenTelemetry's attach only: `event.attach(..)`, `mailbox.attach(..)` and the like hold no context
         let otel_attach = n.kind() == "call"
-            && n.child_by_field_name("function").is_some_and(|f| cx.py().resolves_to(f, source, &["opentelemetry.context.attach"]));
+            && n.child_by_field_name("function").is_some_and(|f| cx.py().resolves_to(f, &["opentelemetry.context.attach"]));
         if !otel_attach {
             continue;
         }
         let next_yield = yields.iter().find(|y| y.start_byte() > n.end_byte());
         let Some(y) = next_yield else { continue };
         let detach_between = syntax::find_first(body, is_function, |d| {
-            call_name(d, source) == Some("detach") && d.start_byte() > n.end_byte() && d.end_byte() < y.start_byte()
+            py.call_name(d) == Some("detach") && d.start_byte() > n.end_byte() && d.end_byte() < y.start_byte()
         });
         if detach_between.is_none() {
             if is_exempt() {
@@ -79,9 +79,9 @@ fn run<'t>(cx: &FileCx<'_>, func: Node<'t>, _: &Captures<'t>) -> Vec<Hit> {
 /// Generators that are context managers or fixtures (`@contextmanager`, `@pytest.fixture`), and FastAPI dependencies
 /// (`Depends(func)` in the same file), which FastAPI wraps in a context manager itself.
 fn is_context_manager(cx: &FileCx<'_>, func: Node<'_>) -> bool {
-    let source = cx.source;
+    let py = cx.py();
     if decorators(func).iter().any(|d| {
-        let name = decorator_name(*d, source);
+        let name = py.decorator_name(*d);
         let last = name.rsplit('.').next().unwrap_or(name);
         // also project wrappers named like them: OpenTelemetry's own `@_agnosticcontextmanager`
         CONTEXT_MANAGER_DECORATORS.iter().any(|c| last.ends_with(c))
@@ -90,7 +90,7 @@ fn is_context_manager(cx: &FileCx<'_>, func: Node<'_>) -> bool {
     }
     let Some(name) = func.child_by_field_name("name").map(|n| cx.text(n)) else { return false };
     Preorder::new(cx.root()).any(|n| {
-        call_name(n, source) == Some("Depends")
+        py.call_name(n) == Some("Depends")
             && n.child_by_field_name("arguments").and_then(|a| a.named_child(0)).is_some_and(|a| cx.text(a) == name)
     })
 }

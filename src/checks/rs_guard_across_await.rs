@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
     run: CheckFn::Match(run),
 };
 
-fn run<'t>(cx: &FileCx<'_>, decl: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
+fn run<'t>(cx: &FileCx<'t>, decl: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
     let source = cx.source;
     let (Some(pattern), Some(call)) = (decl.child_by_field_name("pattern"), decl.child_by_field_name("value")) else { return None };
     // `let _ = span.enter()` drops the guard at once

@@ -32,7 +32,7 @@ enum Work {
     Closure,
 }
 
-fn run<'t>(cx: &FileCx<'_>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
+fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     let source = cx.source;
     let callee = call.child_by_field_name("function")?;
     let Some(arg) = call.child_by_field_name("arguments").and_then(|a| named_children(a).find(|n| !n.kind().ends_with("comment"))) else {
