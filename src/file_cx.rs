@@ -17,7 +17,7 @@ pub struct FileCx<'a> {
     /// The JS project (model and package.json dependencies); bare for other languages.
     pub js_project: JsProject,
     lines: OnceCell<LineIndex>,
-    js: OnceCell<JsFacts>,
+    js: OnceCell<JsFacts<'a>>,
     py: OnceCell<PyFacts<'a>>,
     rs: OnceCell<RustFacts>,
 }
@@ -54,7 +54,7 @@ impl<'a> FileCx<'a> {
     }
 
     /// JavaScript/TypeScript facts of the file (imports, async functions, span scopes).
-    pub fn js(&self) -> &JsFacts {
+    pub fn js(&self) -> &JsFacts<'a> {
         self.js.get_or_init(|| JsFacts::collect(self.root(), self.source))
     }
 

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
-use crate::analysis::js::{arguments, callee_name, callee_object, is_function, JsFacts};
+use crate::analysis::js::{arguments, callee_object, is_function, JsFacts};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
 use crate::lang::Lang;
@@ -13,12 +13,12 @@ use crate::syntax::{self, unparen, Preorder};
 /// The first call in `func`'s body (or in same-file functions it calls, two levels deep) that starts a span or
 /// reads the active context implicitly. Calls that are handed an explicit context do not count, nor does code
 /// inside `context.with(ctx, ...)` with a captured `ctx`.
-pub fn implicit_context_use<'t>(facts: &JsFacts, func: Node<'t>, source: &str) -> Option<Node<'t>> {
+pub fn implicit_context_use<'t>(facts: &JsFacts, func: Node<'t>) -> Option<Node<'t>> {
     let mut visited = HashSet::new();
-    find_use(facts, func, source, 0, &mut visited)
+    find_use(facts, func, 0, &mut visited)
 }
 
-fn find_use<'t>(facts: &JsFacts, func: Node<'t>, source: &str, depth: usize, visited: &mut HashSet<usize>) -> Option<Node<'t>> {
+fn find_use<'t>(facts: &JsFacts, func: Node<'t>, depth: usize, visited: &mut HashSet<usize>) -> Option<Node<'t>> {
     if !visited.insert(func.id()) {
         return None;
     }
@@ -32,15 +32,15 @@ fn find_use<'t>(facts: &JsFacts, func: Node<'t>, source: &str, depth: usize, vis
         }
         let args = arguments(node);
         let object = callee_object(node);
-        match callee_name(node, source) {
+        match facts.callee_name(node) {
             Some("startSpan") if args.len() < 3 => return Some(node),
             Some("startActiveSpan") if args.len() < 4 => return Some(node),
             Some("getActiveSpan") => return Some(node),
-            Some("active") if object.is_some_and(|o| facts.is_context_api(o, source)) => return Some(node),
-            Some("getStore") if object.is_some_and(|o| facts.is_als(o, source)) => return Some(node),
-            Some("with") if object.is_some_and(|o| facts.is_context_api(o, source)) => {
+            Some("active") if object.is_some_and(|o| facts.is_context_api(o)) => return Some(node),
+            Some("getStore") if object.is_some_and(|o| facts.is_als(o)) => return Some(node),
+            Some("with") if object.is_some_and(|o| facts.is_context_api(o)) => {
                 // context.with(ctx, fn): explicit unless ctx is read from the active context right there
-                if args.first().is_some_and(|a| !reads_active(facts, *a, source)) {
+                if args.first().is_some_and(|a| !reads_active(facts, *a)) {
                     walk.skip_children();
                 }
             }
@@ -55,13 +55,12 @@ fn find_use<'t>(facts: &JsFacts, func: Node<'t>, source: &str, depth: usize, vis
     }
     for callee in callees {
         let callee = unparen(callee);
-        let local =
-            callee.kind() == "identifier" || (callee.kind() == "member_expression" && syntax::text(callee, source).starts_with("this."));
+        let local = callee.kind() == "identifier" || (callee.kind() == "member_expression" && facts.text(callee).starts_with("this."));
         if !local {
             continue;
         }
-        if let Some(target) = facts.callback_body(callee, source) {
-            if let Some(found) = find_use(facts, target, source, depth + 1, visited) {
+        if let Some(target) = facts.callback_body(callee) {
+            if let Some(found) = find_use(facts, target, depth + 1, visited) {
                 return Some(found);
             }
         }
@@ -70,11 +69,9 @@ fn find_use<'t>(facts: &JsFacts, func: Node<'t>, source: &str, depth: usize, vis
 }
 
 /// Is `expr` a `context.active()` call (possibly inside `trace.setSpan(context.active(), ..)`).
-pub fn reads_active(facts: &JsFacts, expr: Node<'_>, source: &str) -> bool {
+pub fn reads_active(facts: &JsFacts, expr: Node<'_>) -> bool {
     syntax::find_first(expr, is_function, |n| {
-        n.kind() == "call_expression"
-            && callee_name(n, source) == Some("active")
-            && callee_object(n).is_some_and(|o| facts.is_context_api(o, source))
+        n.kind() == "call_expression" && facts.callee_name(n) == Some("active") && callee_object(n).is_some_and(|o| facts.is_context_api(o))
     })
     .is_some()
 }
@@ -89,29 +86,29 @@ pub fn context_api_for_fix(cx: &FileCx<'_>) -> Option<(String, Option<Edit>)> {
     if let Some(api) = sorted_first(&facts.api_names) {
         return Some((format!("{api}.context"), None));
     }
-    if declares_name(cx.root(), "context", cx.source) {
+    if declares_name(cx.root(), "context", facts) {
         return None;
     }
     let eol = syntax::line_ending(cx.source);
-    let (q, semi) = import_style(facts, cx.source);
+    let (q, semi) = import_style(facts);
     let edit = if let Some(at) = facts.api_named_import_end {
         Edit::insert(at, ", context")
     } else if facts.is_esm || !facts.uses_require || matches!(cx.lang, Lang::TypeScript | Lang::Tsx) {
-        import_line(facts, cx.source, &format!("import {{ context }} from {q}@opentelemetry/api{q}{semi}"), eol)
+        import_line(facts, &format!("import {{ context }} from {q}@opentelemetry/api{q}{semi}"), eol)
     } else {
-        import_line(facts, cx.source, &format!("const {{ context }} = require({q}@opentelemetry/api{q}){semi}"), eol)
+        import_line(facts, &format!("const {{ context }} = require({q}@opentelemetry/api{q}){semi}"), eol)
     };
     Some(("context".to_string(), Some(edit)))
 }
 
 /// The quote and statement end of the file's own imports: `"` when its module strings use double quotes, and no `;`
 /// when its last import has none (a semicolon-free code style).
-fn import_style(facts: &JsFacts, source: &str) -> (char, &'static str) {
-    let double = ["from \"", "require(\"", "import \""].iter().map(|p| source.matches(p).count()).sum::<usize>();
-    let single = ["from '", "require('", "import '"].iter().map(|p| source.matches(p).count()).sum::<usize>();
+fn import_style(facts: &JsFacts) -> (char, &'static str) {
+    let double = ["from \"", "require(\"", "import \""].iter().map(|p| facts.source.matches(p).count()).sum::<usize>();
+    let single = ["from '", "require('", "import '"].iter().map(|p| facts.source.matches(p).count()).sum::<usize>();
     let quote = if double > single { '"' } else { '\'' };
     let semi = match facts.last_import_end {
-        Some(end) if source.as_bytes().get(end.wrapping_sub(1)) != Some(&b';') => "",
+        Some(end) if facts.source.as_bytes().get(end.wrapping_sub(1)) != Some(&b';') => "",
         _ => ";",
     };
     (quote, semi)
@@ -119,8 +116,8 @@ fn import_style(facts: &JsFacts, source: &str) -> (char, &'static str) {
 
 /// An edit that adds `line` after the file's last import, else after its directive prologue, else first (after its
 /// byte order mark, which must stay at byte 0).
-fn import_line(facts: &JsFacts, source: &str, line: &str, eol: &str) -> Edit {
-    let start = syntax::text_start(source);
+fn import_line(facts: &JsFacts, line: &str, eol: &str) -> Edit {
+    let start = syntax::text_start(facts.source);
     match facts.last_import_end {
         Some(at) if at > start => Edit::insert(at, format!("{eol}{line}")),
         None if facts.prologue_end > start => Edit::insert(facts.prologue_end, format!("{eol}{line}")),
@@ -135,10 +132,10 @@ fn sorted_first(names: &HashSet<String>) -> Option<String> {
 }
 
 /// Does the file declare `name` itself (a parameter, variable, function or class)?
-fn declares_name(root: Node<'_>, name: &str, source: &str) -> bool {
+fn declares_name(root: Node<'_>, name: &str, facts: &JsFacts<'_>) -> bool {
     let walk = Preorder::new(root);
     for node in walk {
-        if node.kind() == "identifier" && syntax::text(node, source) == name {
+        if node.kind() == "identifier" && facts.text(node) == name {
             let parent = node.parent().map(|p| p.kind()).unwrap_or("");
             if matches!(
                 parent,
@@ -172,20 +169,20 @@ pub enum BindKind {
 }
 
 /// When `node` is a bound function, how it is bound and the function it wraps.
-pub fn bind_wrapper<'t>(facts: &JsFacts, node: Node<'t>, source: &str) -> Option<(BindKind, Node<'t>)> {
+pub fn bind_wrapper<'t>(facts: &JsFacts, node: Node<'t>) -> Option<(BindKind, Node<'t>)> {
     let node = unparen(node);
-    if node.kind() != "call_expression" || callee_name(node, source) != Some("bind") {
+    if node.kind() != "call_expression" || facts.callee_name(node) != Some("bind") {
         return None;
     }
     let object = callee_object(node)?;
     let args = arguments(node);
-    if facts.is_context_api(object, source) {
+    if facts.is_context_api(object) {
         return Some((BindKind::Context, *args.get(1)?));
     }
-    let text = syntax::text(unparen(object), source);
+    let text = facts.text(unparen(object));
     let async_hooks = text.ends_with("AsyncResource")
         || text == "AsyncLocalStorage"
-        || facts.is_als(object, source)
+        || facts.is_als(object)
         || text.rsplit('.').next().is_some_and(|last| last.to_ascii_lowercase().ends_with("resource"));
     if async_hooks && args.len() == 1 {
         return Some((BindKind::AsyncResource, args[0]));
@@ -194,17 +191,17 @@ pub fn bind_wrapper<'t>(facts: &JsFacts, node: Node<'t>, source: &str) -> Option
 }
 
 /// Is `call` a `context.bind(ctx, <target>)` whose bound target's text is `target`.
-pub fn is_context_bind_of(facts: &JsFacts, call: Node<'_>, target: &str, source: &str) -> bool {
-    callee_name(call, source) == Some("bind")
-        && callee_object(call).is_some_and(|o| facts.is_context_api(o, source))
-        && arguments(call).get(1).is_some_and(|a| syntax::text(unparen(*a), source) == target)
+pub fn is_context_bind_of(facts: &JsFacts, call: Node<'_>, target: &str) -> bool {
+    facts.callee_name(call) == Some("bind")
+        && callee_object(call).is_some_and(|o| facts.is_context_api(o))
+        && arguments(call).get(1).is_some_and(|a| facts.text(unparen(*a)) == target)
 }
 
 /// The names a function's parameters bind (plain, defaulted, typed, and the top level of destructuring patterns).
-pub fn parameter_names(func: Node<'_>, source: &str) -> Vec<String> {
+pub fn parameter_names(func: Node<'_>, facts: &JsFacts<'_>) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(p) = func.child_by_field_name("parameter") {
-        out.push(syntax::text(p, source).to_string());
+        out.push(facts.text(p).to_string());
     }
     let Some(params) = func.child_by_field_name("parameters") else { return out };
     for p in syntax::named_children(params) {
@@ -214,7 +211,7 @@ pub fn parameter_names(func: Node<'_>, source: &str) -> Vec<String> {
             _ => p,
         };
         match p.kind() {
-            "identifier" => out.push(syntax::text(p, source).to_string()),
+            "identifier" => out.push(facts.text(p).to_string()),
             "object_pattern" | "array_pattern" => {
                 for part in syntax::named_children(p) {
                     let n = match part.kind() {
@@ -223,7 +220,7 @@ pub fn parameter_names(func: Node<'_>, source: &str) -> Vec<String> {
                         _ => Some(part),
                     };
                     if let Some(n) = n.filter(|n| matches!(n.kind(), "identifier" | "shorthand_property_identifier_pattern")) {
-                        out.push(syntax::text(n, source).to_string());
+                        out.push(facts.text(n).to_string());
                     }
                 }
             }

@@ -8,7 +8,7 @@ use tree_sitter::Node;
 use super::js_common::implicit_context_use;
 use super::js_messaging::{callable, calls_named, object_property, receiver_word, System};
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
-use crate::analysis::js::{arguments, callee_name, callee_object, is_function, string_value};
+use crate::analysis::js::{arguments, callee_object, is_function};
 use crate::file_cx::FileCx;
 use crate::syntax::{unparen, Preorder};
 
@@ -24,7 +24,6 @@ pub static CHECK: CheckDef = CheckDef {
 const EXTRACT: &[&str] = &["extract"];
 
 fn run<'t>(cx: &FileCx<'t>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
-    let source = cx.source;
     let facts = cx.js();
     if matches!(report.kind(), "identifier" | "shorthand_property_identifier_pattern" | "property_identifier") {
         return worker_data(cx, report);
@@ -34,9 +33,9 @@ fn run<'t>(cx: &FileCx<'t>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit
     if system.instrumented_in(&cx.js_project) {
         return None;
     }
-    let body = facts.callback_body(handler, source)?;
-    let use_site = implicit_context_use(facts, body, source)?;
-    if calls_named(facts, body, EXTRACT, source) {
+    let body = facts.callback_body(handler)?;
+    let use_site = implicit_context_use(facts, body)?;
+    if calls_named(facts, body, EXTRACT) {
         return None;
     }
     let mut hit = Hit::at(at)
@@ -55,7 +54,6 @@ fn run<'t>(cx: &FileCx<'t>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit
 
 /// The system, handler and the node to report of a handler registration.
 fn registration<'t>(cx: &FileCx<'t>, caps: &Captures<'t>, report: Node<'t>) -> Option<(System, Node<'t>, Range<usize>)> {
-    let source = cx.source;
     let facts = cx.js();
     if report.kind() == "new_expression" {
         // BullMQ: new Worker(queueName, processor, opts); worker_threads' Worker(file, opts) is the producer side
@@ -78,30 +76,30 @@ fn registration<'t>(cx: &FileCx<'t>, caps: &Captures<'t>, report: Node<'t>) -> O
         // kafkajs: consumer.run({ eachMessage, eachBatch })
         "run" => {
             let config = *args.first()?;
-            let handler = object_property(config, "eachMessage", source).or_else(|| object_property(config, "eachBatch", source))?;
-            let kafka = System::Kafkajs.used_by(facts) || receiver_word(receiver, source).contains("consumer");
+            let handler = object_property(config, "eachMessage", facts).or_else(|| object_property(config, "eachBatch", facts))?;
+            let kafka = System::Kafkajs.used_by(facts) || receiver_word(receiver, facts).contains("consumer");
             kafka.then_some((System::Kafkajs, handler, at))
         }
         // amqplib: channel.consume(queue, onMessage, opts)
         "consume" => {
             let handler = *args.get(1)?;
-            let word = receiver_word(receiver, source);
+            let word = receiver_word(receiver, facts);
             let amqp = System::Amqplib.used_by(facts) || word.ends_with("channel") || word == "ch";
             (amqp && callable(handler) && !is_function(unparen(args[0]))).then_some((System::Amqplib, handler, at))
         }
         // Bull: queue.process(fn) / queue.process('name', concurrency, fn)
         "process" => {
             let handler = *args.last()?;
-            let bull = System::Bullmq.used_by(facts) && receiver_word(receiver, source).contains("queue");
-            (bull && facts.callback_body(handler, source).is_some()).then_some((System::Bullmq, handler, at))
+            let bull = System::Bullmq.used_by(facts) && receiver_word(receiver, facts).contains("queue");
+            (bull && facts.callback_body(handler).is_some()).then_some((System::Bullmq, handler, at))
         }
         "on" | "once" | "addListener" => {
-            let event = string_value(*args.first()?, source)?;
+            let event = facts.string_value(*args.first()?)?;
             let handler = *args.get(1)?;
             if !callable(handler) {
                 return None;
             }
-            let word = receiver_word(receiver, source);
+            let word = receiver_word(receiver, facts);
             let system = match event {
                 "message" if word == "parentport" => System::WorkerThreads,
                 "message" | "pmessage" | "messageBuffer" if System::Redis.used_by(facts) => System::Redis,
@@ -117,7 +115,7 @@ fn registration<'t>(cx: &FileCx<'t>, caps: &Captures<'t>, report: Node<'t>) -> O
             if System::Redis.used_by(facts) && args.len() >= 2 && callable(last) {
                 Some((System::Redis, last, at))
             } else if System::Nats.used_by(facts) {
-                let handler = args.get(1).and_then(|o| object_property(*o, "callback", source))?;
+                let handler = args.get(1).and_then(|o| object_property(*o, "callback", facts))?;
                 Some((System::Nats, handler, at))
             } else {
                 None
@@ -130,7 +128,6 @@ fn registration<'t>(cx: &FileCx<'t>, caps: &Captures<'t>, report: Node<'t>) -> O
 /// A worker that reads `workerData` and starts spans, with no `extract` anywhere in the file: reported once, on the
 /// first `workerData`.
 fn worker_data(cx: &FileCx<'_>, node: Node<'_>) -> Option<Hit> {
-    let source = cx.source;
     let facts = cx.js();
     if !System::WorkerThreads.used_by(facts) || System::WorkerThreads.instrumented_in(&cx.js_project) {
         return None;
@@ -146,8 +143,8 @@ fn worker_data(cx: &FileCx<'_>, node: Node<'_>) -> Option<Hit> {
         return None;
     }
     let root = cx.root();
-    let use_site = implicit_context_use(facts, root, source)?;
-    if Preorder::new(root).any(|n| n.kind() == "call_expression" && callee_name(n, source) == Some("extract")) {
+    let use_site = implicit_context_use(facts, root)?;
+    if Preorder::new(root).any(|n| n.kind() == "call_expression" && facts.callee_name(n) == Some("extract")) {
         return None;
     }
     Some(Hit::at(node.byte_range())

@@ -7,11 +7,11 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
-use crate::analysis::js::{arguments, callee_name, callee_object, enclosing_function, is_async, is_function, JsFacts};
+use crate::analysis::js::{arguments, callee_object, enclosing_function, is_async, is_function, JsFacts};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
 use crate::jsmodel::JsModel;
-use crate::syntax::{self, unparen};
+use crate::syntax::{unparen};
 
 pub static CHECK: CheckDef = CheckDef {
     rule: "js/floating-promise",
@@ -25,16 +25,15 @@ pub static CHECK: CheckDef = CheckDef {
 const COMBINATORS: &[&str] = &["all", "allSettled", "race", "any"];
 
 fn run<'t>(cx: &FileCx<'t>, expr: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
-    let source = cx.source;
     let facts = cx.js();
-    let evidence = promise_evidence(facts, expr, source)?;
-    let scope = facts.span_scope(expr, source)?;
+    let evidence = promise_evidence(facts, expr)?;
+    let scope = facts.span_scope(expr)?;
 
     let callee = match expr.kind() {
         "call_expression" => expr.child_by_field_name("function").map_or("", |f| cx.text(f)),
         _ => "new Promise",
     };
-    let mut hit = Hit::at(head(expr, source))
+    let mut hit = Hit::at(head(expr, facts))
         .var("call", format!("{}(…)", crate::template::shorten(callee).trim_end_matches('…')))
         .var("model", cx.js_model.name())
         .var("scope", scope.kind.describe())
@@ -52,24 +51,24 @@ fn run<'t>(cx: &FileCx<'t>, expr: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
 }
 
 /// The first line of a node, for a primary label that does not cover a whole multi-line callback.
-fn head(node: Node<'_>, source: &str) -> Range<usize> {
-    let text = syntax::text(node, source);
+fn head(node: Node<'_>, facts: &JsFacts<'_>) -> Range<usize> {
+    let text = facts.text(node);
     let len = text.find(['\n', '\r']).unwrap_or(text.len());
     node.start_byte()..node.start_byte() + len
 }
 
 /// `Some(declaration)` when `expr` evidently makes a promise that nobody handles (`Some(None)` when there is no
 /// declaration to point at), `None` otherwise.
-fn promise_evidence(facts: &JsFacts, expr: Node<'_>, source: &str) -> Option<Option<Range<usize>>> {
+fn promise_evidence(facts: &JsFacts, expr: Node<'_>) -> Option<Option<Range<usize>>> {
     let expr = unparen(expr);
     if expr.kind() == "new_expression" {
         let ctor = expr.child_by_field_name("constructor")?;
-        return (syntax::text(ctor, source) == "Promise").then_some(None);
+        return (facts.text(ctor) == "Promise").then_some(None);
     }
     if expr.kind() != "call_expression" {
         return None;
     }
-    let name = callee_name(expr, source)?;
+    let name = facts.callee_name(expr)?;
     let args = arguments(expr);
     let object = callee_object(expr).map(unparen);
     match (name, object) {
@@ -78,7 +77,7 @@ fn promise_evidence(facts: &JsFacts, expr: Node<'_>, source: &str) -> Option<Opt
         ("then" | "finally", Some(_)) => Some(None),
         (n, None) => {
             if let Some(decl) = facts.async_functions.get(n) {
-                Some(Some(first_line(decl.clone(), source)))
+                Some(Some(first_line(decl.clone(), facts)))
             } else if n == "fetch" || facts.promise_functions.contains(n) {
                 Some(None)
             } else {
@@ -86,9 +85,9 @@ fn promise_evidence(facts: &JsFacts, expr: Node<'_>, source: &str) -> Option<Opt
             }
         }
         (n, Some(obj)) => {
-            let obj_text = syntax::text(obj, source);
+            let obj_text = facts.text(obj);
             if obj.kind() == "this" {
-                return facts.async_methods.get(n).map(|d| Some(first_line(d.clone(), source)));
+                return facts.async_methods.get(n).map(|d| Some(first_line(d.clone(), facts)));
             }
             if obj_text == "Promise" && COMBINATORS.contains(&n) {
                 return Some(None);
@@ -104,8 +103,8 @@ fn promise_evidence(facts: &JsFacts, expr: Node<'_>, source: &str) -> Option<Opt
     }
 }
 
-fn first_line(range: Range<usize>, source: &str) -> Range<usize> {
-    let text = source.get(range.clone()).unwrap_or("");
+fn first_line(range: Range<usize>, facts: &JsFacts<'_>) -> Range<usize> {
+    let text = facts.source.get(range.clone()).unwrap_or("");
     let len = text.find(['\n', '\r']).unwrap_or(text.len());
     range.start..range.start + len
 }

@@ -24,10 +24,9 @@ const HEAVY_MEMBERS: &[&str] = &["body", "request", "req", "res", "response", "r
 
 fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
     let store = arguments(call).into_iter().next()?;
-    let source = cx.source;
     let facts = cx.js();
     let receiver = callee_object(call)?;
-    if !facts.is_als(receiver, source) {
+    if !facts.is_als(receiver) {
         return None;
     }
     let heavy = heavy_part(cx, call, unparen(store))?;
@@ -74,11 +73,12 @@ fn is_heavy(cx: &FileCx<'_>, call: Node<'_>, expr: Node<'_>) -> bool {
 /// `ctx` is a koa context (a whole request and response) when it is a parameter of a middleware `(ctx, next)` or the
 /// file uses koa; an OpenTelemetry `Context` named `ctx` is light.
 fn is_koa_ctx(cx: &FileCx<'_>, call: Node<'_>) -> bool {
+    let facts = cx.js();
     if cx.js().imports_any(&["koa", "@koa/router", "koa-router"]) {
         return true;
     }
     ancestors(call).filter(|n| is_function(*n)).any(|f| {
-        let params = parameter_names(f, cx.source);
+        let params = parameter_names(f, facts);
         params.first().is_some_and(|p| p == "ctx") && params.iter().any(|p| p == "next")
     })
 }

@@ -5,9 +5,9 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
-use crate::analysis::js::{callee_name, is_function, JsFacts};
+use crate::analysis::js::{is_function, JsFacts};
 use crate::jsmodel::JsProject;
-use crate::syntax::{self, named_children, unparen, Preorder};
+use crate::syntax::{named_children, unparen, Preorder};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum System {
@@ -102,12 +102,12 @@ impl System {
 
 /// Does `func` (its whole body, nested callbacks included) or a same-file function it calls (two levels deep) call a
 /// function or method named one of `names` (`extract`, `inject`).
-pub fn calls_named(facts: &JsFacts, func: Node<'_>, names: &[&str], source: &str) -> bool {
+pub fn calls_named(facts: &JsFacts, func: Node<'_>, names: &[&str]) -> bool {
     let mut seen = HashSet::new();
-    calls_named_in(facts, func, names, source, 0, &mut seen)
+    calls_named_in(facts, func, names, 0, &mut seen)
 }
 
-fn calls_named_in(facts: &JsFacts, node: Node<'_>, names: &[&str], source: &str, depth: usize, seen: &mut HashSet<usize>) -> bool {
+fn calls_named_in(facts: &JsFacts, node: Node<'_>, names: &[&str], depth: usize, seen: &mut HashSet<usize>) -> bool {
     if !seen.insert(node.id()) {
         return false;
     }
@@ -116,7 +116,7 @@ fn calls_named_in(facts: &JsFacts, node: Node<'_>, names: &[&str], source: &str,
         if n.kind() != "call_expression" {
             continue;
         }
-        if callee_name(n, source).is_some_and(|c| names.contains(&c)) {
+        if facts.callee_name(n).is_some_and(|c| names.contains(&c)) {
             return true;
         }
         if depth < 2 {
@@ -127,13 +127,13 @@ fn calls_named_in(facts: &JsFacts, node: Node<'_>, names: &[&str], source: &str,
     }
     callees.into_iter().any(|callee| {
         let callee = unparen(callee);
-        let local = callee.kind() == "identifier" || syntax::text(callee, source).starts_with("this.");
-        local && facts.callback_body(callee, source).is_some_and(|f| calls_named_in(facts, f, names, source, depth + 1, seen))
+        let local = callee.kind() == "identifier" || facts.text(callee).starts_with("this.");
+        local && facts.callback_body(callee).is_some_and(|f| calls_named_in(facts, f, names, depth + 1, seen))
     })
 }
 
 /// The value of property `key` in an object literal (`{ key: v }`, `{ key }`, or a method `key() {}`).
-pub fn object_property<'t>(object: Node<'t>, key: &str, source: &str) -> Option<Node<'t>> {
+pub fn object_property<'t>(object: Node<'t>, key: &str, facts: &JsFacts<'_>) -> Option<Node<'t>> {
     let object = unparen(object);
     if object.kind() != "object" {
         return None;
@@ -141,11 +141,11 @@ pub fn object_property<'t>(object: Node<'t>, key: &str, source: &str) -> Option<
     named_children(object).find_map(|p| match p.kind() {
         "pair" => {
             let k = p.child_by_field_name("key")?;
-            let name = syntax::text(k, source).trim_matches(['\'', '"']);
+            let name = facts.text(k).trim_matches(['\'', '"']);
             (name == key).then(|| p.child_by_field_name("value")).flatten()
         }
-        "shorthand_property_identifier" => (syntax::text(p, source) == key).then_some(p),
-        "method_definition" => (p.child_by_field_name("name").is_some_and(|n| syntax::text(n, source) == key)).then_some(p),
+        "shorthand_property_identifier" => (facts.text(p) == key).then_some(p),
+        "method_definition" => (p.child_by_field_name("name").is_some_and(|n| facts.text(n) == key)).then_some(p),
         _ => None,
     })
 }
@@ -157,7 +157,7 @@ pub fn callable(node: Node<'_>) -> bool {
 }
 
 /// The last segment of a receiver, lowercased: `this.ordersQueue` → `ordersqueue`.
-pub fn receiver_word(receiver: Node<'_>, source: &str) -> String {
-    let text = syntax::text(unparen(receiver), source);
+pub fn receiver_word(receiver: Node<'_>, facts: &JsFacts<'_>) -> String {
+    let text = facts.text(unparen(receiver));
     text.rsplit('.').next().unwrap_or(text).to_ascii_lowercase()
 }

@@ -25,15 +25,14 @@ const INJECT: &[&str] = &["inject"];
 const NOT_WORKERS: &[&str] = &["parentport", "self", "window", "globalthis", "port", "port1", "port2", "parent", "top", "opener"];
 
 fn run<'t>(cx: &FileCx<'t>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
-    let source = cx.source;
     let facts = cx.js();
     let Some((system, at)) = send(cx, caps, report) else { return None };
     if system.instrumented_in(&cx.js_project) {
         return None;
     }
-    let Some((scope_fn, scope)) = facts.span_scope_function(report, source) else { return None };
+    let Some((scope_fn, scope)) = facts.span_scope_function(report) else { return None };
     let func = enclosing_function(report).unwrap_or(scope_fn);
-    if calls_named(facts, func, INJECT, source) || (func != scope_fn && calls_named(facts, scope_fn, INJECT, source)) {
+    if calls_named(facts, func, INJECT) || (func != scope_fn && calls_named(facts, scope_fn, INJECT)) {
         return None;
     }
     let shown = crate::template::one_line(cx.text_range(at.clone()));
@@ -46,7 +45,6 @@ fn run<'t>(cx: &FileCx<'t>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit
 
 /// The system of a send, and the range to report.
 fn send(cx: &FileCx<'_>, caps: &Captures<'_>, report: Node<'_>) -> Option<(System, Range<usize>)> {
-    let source = cx.source;
     let facts = cx.js();
     let args = arguments(report);
     if report.kind() == "new_expression" {
@@ -56,12 +54,12 @@ fn send(cx: &FileCx<'_>, caps: &Captures<'_>, report: Node<'_>) -> Option<(Syste
         if from.is_some_and(|m| System::Bullmq.modules().contains(&m)) {
             return None;
         }
-        object_property(*args.get(1)?, "workerData", source)?;
+        object_property(*args.get(1)?, "workerData", facts)?;
         return Some((System::WorkerThreads, report.start_byte()..class.end_byte()));
     }
     let method = cx.text(caps.get("method")?);
     let receiver = callee_object(report)?;
-    let word = receiver_word(receiver, source);
+    let word = receiver_word(receiver, facts);
     let callee = report.child_by_field_name("function")?;
     let at = if cx.text(callee).contains('\n') { caps.get("method")? } else { callee }.byte_range();
     let system = match method {
@@ -69,7 +67,7 @@ fn send(cx: &FileCx<'_>, caps: &Captures<'_>, report: Node<'_>) -> Option<(Syste
         "send" | "sendBatch" => {
             let config = *args.first()?;
             let key = if method == "send" { "messages" } else { "topicMessages" };
-            object_property(config, key, source)?;
+            object_property(config, key, facts)?;
             // `reply.send({ messages })` is not Kafka: the file imports a Kafka client, or the receiver is a producer
             (System::Kafkajs.used_by(facts) || word.contains("producer")).then_some(System::Kafkajs)?
         }

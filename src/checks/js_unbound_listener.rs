@@ -4,7 +4,7 @@ use tree_sitter::Node;
 
 use super::js_common::{bind_wrapper, context_api_for_fix, implicit_context_use, is_context_bind_of, parameter_names, BindKind};
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
-use crate::analysis::js::{arguments, callee_name, callee_object, enclosing_function, is_function, string_value, ScopeKind};
+use crate::analysis::js::{arguments, callee_object, enclosing_function, is_function, ScopeKind, JsFacts};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
 use crate::jsmodel::JsModel;
@@ -32,38 +32,37 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
         return None;
     }
     let method = caps.get("method")?;
-    let source = cx.source;
     let facts = cx.js();
     let args = arguments(call);
     let (Some(event), Some(listener)) = (args.first().copied(), args.get(1).copied()) else { return None };
     let emitter = callee_object(call).map(unparen)?;
     // `events.on(emitter, 'x')` / `events.once(emitter, 'x')` are async iterators / promises, not listeners
-    if string_value(listener, source).is_some() {
+    if facts.string_value(listener).is_some() {
         return None;
     }
-    let event_name = string_value(event, source);
+    let event_name = facts.string_value(event);
     if event_name == Some("request") {
         return None; // a server's request handler: a scope of its own
     }
-    let Some((scope_fn, scope)) = facts.span_scope_function(call, source) else { return None };
+    let Some((scope_fn, scope)) = facts.span_scope_function(call) else { return None };
 
     // bound listener: context.bind works under every model that has a manager; AsyncResource/ALS binding only
     // under AsyncLocalStorage (the stack manager does not see async_hooks)
     let listener = unparen(listener);
-    let inner = match bind_wrapper(facts, listener, source) {
+    let inner = match bind_wrapper(facts, listener) {
         Some((BindKind::Context, _)) => return None,
         Some((BindKind::AsyncResource, _)) if cx.js_model == JsModel::AsyncLocalStorage => return None,
         Some((BindKind::AsyncResource, inner)) => inner,
         None => listener,
     };
-    let body = facts.callback_body(inner, source)?;
-    let use_site = implicit_context_use(facts, body, source)?;
+    let body = facts.callback_body(inner)?;
+    let use_site = implicit_context_use(facts, body)?;
 
     let func = enclosing_function(call).unwrap_or(scope_fn);
-    if created_and_fired_here(func, emitter, cx.js_model, source) {
+    if created_and_fired_here(func, emitter, cx.js_model, facts) {
         return None;
     }
-    if cx.js_model == JsModel::AsyncLocalStorage && is_http_emitter(scope_fn, scope.kind, call, emitter, source) {
+    if cx.js_model == JsModel::AsyncLocalStorage && is_http_emitter(scope_fn, scope.kind, call, emitter, facts) {
         return None;
     }
     // context.bind(ctx, emitter): patches the emitter's on/addListener, under AsyncLocalStorage, when it runs first
@@ -96,7 +95,7 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
         hit = hit.label("bind", bind);
     }
     if let Some((ctx, import)) = context_api_for_fix(cx).filter(|_| !removed_by_reference(cx, listener)) {
-        let wrapped = format!("{ctx}.bind({ctx}.active(), {})", syntax::text(listener, source));
+        let wrapped = format!("{ctx}.bind({ctx}.active(), {})", cx.text(listener));
         let mut edits = vec![Edit::replace(listener.byte_range(), wrapped)];
         edits.extend(import);
         hit = hit.edits(edits);
@@ -106,7 +105,7 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
 
 /// An emitter the function creates (`const s = new PassThrough()`, or inline `AbortSignal.timeout(5).on...`) and also
 /// fires, writes or ends itself: its events come from this context.
-fn created_and_fired_here(func: Node<'_>, emitter: Node<'_>, model: JsModel, source: &str) -> bool {
+fn created_and_fired_here(func: Node<'_>, emitter: Node<'_>, model: JsModel, facts: &JsFacts<'_>) -> bool {
     // created inline (`fs.createReadStream(p).on(...)`, `AbortSignal.timeout(5).addEventListener(...)`): nothing else
     // holds it, and the I/O or timer that fires it was started here, which keeps the context under AsyncLocalStorage
     if matches!(emitter.kind(), "call_expression" | "new_expression") {
@@ -115,11 +114,11 @@ fn created_and_fired_here(func: Node<'_>, emitter: Node<'_>, model: JsModel, sou
     if emitter.kind() != "identifier" {
         return false;
     }
-    let name = syntax::text(emitter, source);
+    let name = facts.text(emitter);
     let Some(body) = func.child_by_field_name("body") else { return false };
     let declared = syntax::find_first(body, is_function, |n| {
         n.kind() == "variable_declarator"
-            && n.child_by_field_name("name").is_some_and(|d| syntax::text(d, source) == name)
+            && n.child_by_field_name("name").is_some_and(|d| facts.text(d) == name)
             && n.child_by_field_name("value").map(unparen).is_some_and(|v| matches!(v.kind(), "new_expression" | "call_expression"))
     })
     .is_some();
@@ -130,30 +129,30 @@ fn created_and_fired_here(func: Node<'_>, emitter: Node<'_>, model: JsModel, sou
         if n.kind() != "call_expression" {
             return false;
         }
-        let on_emitter = callee_object(n).is_some_and(|o| syntax::text(unparen(o), source) == name);
-        let method = callee_name(n, source).unwrap_or("");
+        let on_emitter = callee_object(n).is_some_and(|o| facts.text(unparen(o)) == name);
+        let method = facts.callee_name(n).unwrap_or("");
         (on_emitter && FIRES.contains(&method))
             // src.pipe(emitter) / pipeline(a, emitter, ...) feed it
             || ((method == "pipe" || method == "pipeline")
-                && arguments(n).iter().any(|a| syntax::text(unparen(*a), source) == name))
+                && arguments(n).iter().any(|a| facts.text(unparen(*a)) == name))
     })
 }
 
 /// `req`/`res` of a request handler, `ctx.req`/`request.raw` style wrappers, and the `res` of an `http.get(..., (res) =>
 /// ...)` callback: instrumentation-http binds these emitters to the request's context.
-fn is_http_emitter(scope_fn: Node<'_>, kind: ScopeKind, call: Node<'_>, emitter: Node<'_>, source: &str) -> bool {
-    let text = syntax::text(emitter, source);
+fn is_http_emitter(scope_fn: Node<'_>, kind: ScopeKind, call: Node<'_>, emitter: Node<'_>, facts: &JsFacts<'_>) -> bool {
+    let text = facts.text(emitter);
     let root = text.split('.').next().unwrap_or(text);
-    if kind == ScopeKind::Handler && parameter_names(scope_fn, source).iter().any(|p| p == root) {
+    if kind == ScopeKind::Handler && parameter_names(scope_fn, facts).iter().any(|p| p == root) {
         return true;
     }
     // the response of an http client call made in this scope
     for f in syntax::ancestors(call).filter(|n| is_function(*n)) {
         let client = f.parent().and_then(|a| a.parent()).filter(|c| c.kind() == "call_expression").is_some_and(|c| {
-            callee_object(c).is_some_and(|o| matches!(syntax::text(o, source), "http" | "https"))
-                && callee_name(c, source).is_some_and(|m| HTTP_CLIENT_CALLS.contains(&m))
+            callee_object(c).is_some_and(|o| matches!(facts.text(o), "http" | "https"))
+                && facts.callee_name(c).is_some_and(|m| HTTP_CLIENT_CALLS.contains(&m))
         });
-        if client && parameter_names(f, source).iter().any(|p| p == root) {
+        if client && parameter_names(f, facts).iter().any(|p| p == root) {
             return true;
         }
         if f == scope_fn {
@@ -166,19 +165,20 @@ fn is_http_emitter(scope_fn: Node<'_>, kind: ScopeKind, call: Node<'_>, emitter:
 /// Every `context.bind(ctx, <emitter>)` in the file whose second argument is this emitter's text.
 fn emitter_binds<'t>(cx: &FileCx<'t>, emitter: Node<'_>) -> Vec<Node<'t>> {
     let name = syntax::text(emitter, cx.source);
-    Preorder::new(cx.root()).filter(|n| n.kind() == "call_expression" && is_context_bind_of(cx.js(), *n, name, cx.source)).collect()
+    Preorder::new(cx.root()).filter(|n| n.kind() == "call_expression" && is_context_bind_of(cx.js(), *n, name)).collect()
 }
 
 /// Does the file remove this named listener again (`off`, `removeListener`, `removeEventListener`): a bound copy would
 /// not be removed.
 fn removed_by_reference(cx: &FileCx<'_>, listener: Node<'_>) -> bool {
+    let facts = cx.js();
     if is_function(listener) {
         return false;
     }
     let name = cx.text(listener);
     Preorder::new(cx.root()).any(|n| {
         n.kind() == "call_expression"
-            && matches!(callee_name(n, cx.source), Some("off" | "removeListener" | "removeEventListener"))
+            && matches!(facts.callee_name(n), Some("off" | "removeListener" | "removeEventListener"))
             && arguments(n).iter().any(|a| cx.text(unparen(*a)) == name)
     })
 }

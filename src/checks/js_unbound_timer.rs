@@ -4,11 +4,11 @@ use super::js_common::{context_api_for_fix, implicit_context_use, reads_active};
 use tree_sitter::Node;
 
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
-use crate::analysis::js::{arguments, await_before, callee_name, callee_object, enclosing_function};
+use crate::analysis::js::{arguments, await_before, callee_object, enclosing_function};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
 use crate::jsmodel::JsModel;
-use crate::syntax::{self, unparen};
+use crate::syntax::{unparen};
 
 pub static CHECK: CheckDef = CheckDef {
     rule: "js/unbound-timer",
@@ -27,7 +27,6 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     }
     let timer = caps.get("timer")?;
     let callback = arguments(call).into_iter().next()?;
-    let source = cx.source;
     let facts = cx.js();
     let callee = call.child_by_field_name("function").unwrap_or(timer);
     let name = cx.text(timer);
@@ -37,17 +36,17 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
         None if name != "nextTick" && !facts.promise_functions.contains(name) => {}
         _ => return None,
     }
-    let scope = facts.span_scope(call, source)?;
+    let scope = facts.span_scope(call)?;
     let model_var = cx.js_model.name();
 
     let callback = unparen(callback);
     // context.bind(ctx, cb): bound, unless it binds the ROOT context read after an `await` (stack model)
-    if callback.kind() == "call_expression" && callee_name(callback, source) == Some("bind") {
+    if callback.kind() == "call_expression" && facts.callee_name(callback) == Some("bind") {
         if let Some(obj) = callee_object(callback) {
-            if facts.is_context_api(obj, source) {
+            if facts.is_context_api(obj) {
                 let args = arguments(callback);
                 let after_await = enclosing_function(call).and_then(|f| await_before(f, callback.start_byte()));
-                if cx.js_model == JsModel::Stack && args.first().is_some_and(|a| reads_active(facts, *a, source)) {
+                if cx.js_model == JsModel::Stack && args.first().is_some_and(|a| reads_active(facts, *a)) {
                     if let Some(aw) = after_await {
                         return Some(Hit::at(callee.byte_range())
                             .var("model", model_var)
@@ -61,11 +60,11 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
         }
     }
     // AsyncResource.bind(fn) / als.bind(fn) do not help under `stack`: look at the function they wrap
-    let inner = if callback.kind() == "call_expression" && callee_name(callback, source) == Some("bind") {
+    let inner = if callback.kind() == "call_expression" && facts.callee_name(callback) == Some("bind") {
         let args = arguments(callback);
         match (args.len(), callee_object(callback)) {
             (1, Some(obj))
-                if cx.text(obj).contains("AsyncResource") || facts.is_als(obj, source) || cx.text(obj) == "AsyncLocalStorage" =>
+                if cx.text(obj).contains("AsyncResource") || facts.is_als(obj) || cx.text(obj) == "AsyncLocalStorage" =>
             {
                 args[0]
             }
@@ -74,15 +73,15 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     } else {
         callback
     };
-    let body = facts.callback_body(inner, source)?;
-    let use_site = implicit_context_use(facts, body, source)?;
+    let body = facts.callback_body(inner)?;
+    let use_site = implicit_context_use(facts, body)?;
 
     let mut hit = Hit::at(callee.byte_range())
         .var("model", model_var)
         .label("scope", scope.node)
         .label("use", use_site.child_by_field_name("function").unwrap_or(use_site));
     if let Some((ctx, import)) = context_api_for_fix(cx) {
-        let wrapped = format!("{ctx}.bind({ctx}.active(), {})", syntax::text(callback, source));
+        let wrapped = format!("{ctx}.bind({ctx}.active(), {})", cx.text(callback));
         let mut edits = vec![Edit::replace(callback.byte_range(), wrapped)];
         edits.extend(import);
         hit = hit.edits(edits);
