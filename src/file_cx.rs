@@ -19,7 +19,7 @@ pub struct FileCx<'a> {
     lines: OnceCell<LineIndex>,
     js: OnceCell<JsFacts<'a>>,
     py: OnceCell<PyFacts<'a>>,
-    rs: OnceCell<RustFacts>,
+    rs: OnceCell<RustFacts<'a>>,
 }
 
 impl<'a> FileCx<'a> {
@@ -64,7 +64,7 @@ impl<'a> FileCx<'a> {
     }
 
     /// Rust facts of the file (`use` aliases, imports the fixes need).
-    pub fn rs(&self) -> &RustFacts {
+    pub fn rs(&self) -> &RustFacts<'a> {
         self.rs.get_or_init(|| RustFacts::collect(self.root(), self.source))
     }
 }

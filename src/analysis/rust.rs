@@ -15,7 +15,9 @@ pub const ENTER_METHODS: &[&str] = &["enter", "entered", "in_scope", "attach"];
 const SPAN_MACROS: &[&str] = &["span", "trace_span", "debug_span", "info_span", "warn_span", "error_span"];
 
 /// Facts about one Rust file.
-pub struct RustFacts {
+pub struct RustFacts<'s> {
+    pub source: &'s str,
+    pub root: Node<'s>,
     /// Local name → full path, from every `use` declaration.
     pub uses: HashMap<String, String>,
     /// Where a new `use` goes: after the last top-level `use`, or after inner attributes and leading comments.
@@ -24,13 +26,13 @@ pub struct RustFacts {
     pub uses_tracing: bool,
 }
 
-impl RustFacts {
-    pub fn collect(root: Node<'_>, source: &str) -> RustFacts {
-        let mut f = RustFacts { uses: HashMap::new(), use_insert_at: 0, uses_tracing: source.contains("tracing") };
+impl<'s> RustFacts<'s> {
+    pub fn collect(root: Node<'s>, source: &'s str) -> RustFacts<'s> {
+        let mut f = RustFacts { source, root, uses: HashMap::new(), use_insert_at: 0, uses_tracing: source.contains("tracing") };
         for node in Preorder::new(root) {
             if node.kind() == "use_declaration" {
                 if let Some(arg) = node.child_by_field_name("argument") {
-                    f.use_tree(arg, "", source);
+                    f.use_tree(arg, "");
                 }
             }
         }
@@ -48,11 +50,11 @@ impl RustFacts {
         f
     }
 
-    fn use_tree(&mut self, node: Node<'_>, prefix: &str, source: &str) {
+    fn use_tree(&mut self, node: Node<'_>, prefix: &str) {
         let join = |p: &str, s: &str| if p.is_empty() { s.to_string() } else { format!("{p}::{s}") };
         match node.kind() {
             "identifier" | "scoped_identifier" | "crate" | "super" => {
-                let path = join(prefix, &compact(syntax::text(node, source)));
+                let path = join(prefix, &compact(self.text(node)));
                 let last = path.rsplit("::").next().unwrap_or(&path).to_string();
                 self.uses.insert(last, path);
             }
@@ -62,27 +64,25 @@ impl RustFacts {
             }
             "use_as_clause" => {
                 if let (Some(path), Some(alias)) = (node.child_by_field_name("path"), node.child_by_field_name("alias")) {
-                    let alias = syntax::text(alias, source);
+                    let alias = self.text(alias);
                     if alias != "_" {
-                        self.uses.insert(alias.to_string(), join(prefix, &compact(syntax::text(path, source))));
+                        self.uses.insert(alias.to_string(), join(prefix, &compact(self.text(path))));
                     } else {
                         // `use tracing::Instrument as _;` still brings the trait into scope
-                        self.uses.insert(format!("_{}", self.uses.len()), join(prefix, &compact(syntax::text(path, source))));
+                        self.uses.insert(format!("_{}", self.uses.len()), join(prefix, &compact(self.text(path))));
                     }
                 }
             }
             "scoped_use_list" => {
-                let base = node
-                    .child_by_field_name("path")
-                    .map(|p| join(prefix, &compact(syntax::text(p, source))))
-                    .unwrap_or_else(|| prefix.to_string());
+                let base =
+                    node.child_by_field_name("path").map(|p| join(prefix, &compact(self.text(p)))).unwrap_or_else(|| prefix.to_string());
                 if let Some(list) = node.child_by_field_name("list") {
-                    self.use_tree(list, &base, source);
+                    self.use_tree(list, &base);
                 }
             }
             "use_list" => {
                 for child in named_children(node) {
-                    self.use_tree(child, prefix, source);
+                    self.use_tree(child, prefix);
                 }
             }
             _ => {}
@@ -93,8 +93,8 @@ impl RustFacts {
     /// its module already imports it; else the edit that adds `use {path};` to that module (inline `mod` bodies
     /// included: a parent module's `use` is not visible in them), or `use {path} as _;` when the trait's name is
     /// already taken there (`use futures::FutureExt;`), so the new import cannot clash.
-    pub fn trait_import(&self, node: Node<'_>, source: &str, accepts: impl Fn(&str) -> bool, path: &str) -> Option<Edit> {
-        let eol = syntax::line_ending(source);
+    pub fn trait_import(&self, node: Node<'_>, accepts: impl Fn(&str) -> bool, path: &str) -> Option<Edit> {
+        let eol = syntax::line_ending(self.source);
         let name = path.rsplit("::").next().unwrap_or(path);
         let mut taken = false;
         for scope in syntax::ancestors(node) {
@@ -106,9 +106,10 @@ impl RustFacts {
             };
             let uses: Vec<Node<'_>> = named_children(scope).filter(|c| c.kind() == "use_declaration").collect();
             for decl in &uses {
-                let mut bound = RustFacts { uses: HashMap::new(), use_insert_at: 0, uses_tracing: false };
+                let mut bound =
+                    RustFacts { source: self.source, root: self.root, uses: HashMap::new(), use_insert_at: 0, uses_tracing: false };
                 if let Some(arg) = decl.child_by_field_name("argument") {
-                    bound.use_tree(arg, "", source);
+                    bound.use_tree(arg, "");
                 }
                 if bound.uses.values().any(|p| accepts(p)) {
                     return None;
@@ -121,7 +122,7 @@ impl RustFacts {
             let import = if taken { format!("use {path} as _;") } else { format!("use {path};") };
             if scope.kind() == "source_file" {
                 // first in a file without `use`s: after its byte order mark, which must stay at byte 0
-                let start = syntax::text_start(source);
+                let start = syntax::text_start(self.source);
                 return Some(match self.use_insert_at {
                     at if at <= start => Edit::insert(start, format!("{import}{eol}")),
                     at => Edit::insert(at, format!("{eol}{import}")),
@@ -129,7 +130,7 @@ impl RustFacts {
             }
             // an inline module: after its last `use`, or first in its body, indented like its items
             let first = named_children(scope).find(|c| !matches!(c.kind(), "line_comment" | "block_comment"))?;
-            let indent = syntax::line_indent(source, first.start_byte());
+            let indent = syntax::line_indent(self.source, first.start_byte());
             return Some(match uses.last() {
                 Some(last) => Edit::insert(last.end_byte(), format!("{eol}{indent}{import}")),
                 None => Edit::insert(scope.start_byte() + 1, format!("{eol}{indent}{import}")),
@@ -139,8 +140,8 @@ impl RustFacts {
     }
 
     /// The full path of a path expression, with its first segment expanded through `use` aliases.
-    pub fn resolve(&self, path: Node<'_>, source: &str) -> String {
-        let text = compact(syntax::text(path, source));
+    pub fn resolve(&self, path: Node<'_>) -> String {
+        let text = compact(self.text(path));
         let (first, rest) = match text.split_once("::") {
             Some((f, r)) => (f.to_string(), Some(r.to_string())),
             None => (text.clone(), None),
@@ -183,99 +184,11 @@ pub fn is_separate_body(node: Node<'_>) -> bool {
     matches!(node.kind(), "function_item" | "closure_expression" | "async_block")
 }
 
-/// The method name of `recv.method(..)`.
-pub fn method_name<'s>(call: Node<'_>, source: &'s str) -> Option<&'s str> {
-    let f = call.child_by_field_name("function")?;
-    (f.kind() == "field_expression").then(|| f.child_by_field_name("field").map(|n| syntax::text(n, source))).flatten()
-}
-
-/// Does the method-call chain ending at `expr` call one of `methods` (`fut.instrument(s).boxed()` has `instrument`).
-pub fn chain_calls(expr: Node<'_>, source: &str, methods: &[&str]) -> bool {
-    let mut node = expr;
-    loop {
-        match node.kind() {
-            "call_expression" => {
-                if method_name(node, source).is_some_and(|m| methods.contains(&m)) {
-                    return true;
-                }
-                match node.child_by_field_name("function") {
-                    Some(f) if f.kind() == "field_expression" => match f.child_by_field_name("value") {
-                        Some(v) => node = v,
-                        None => return false,
-                    },
-                    _ => return false,
-                }
-            }
-            "parenthesized_expression" | "try_expression" => match node.named_child(0) {
-                Some(inner) => node = inner,
-                None => return false,
-            },
-            _ => return false,
-        }
-    }
-}
-
-/// The attribute `#[instrument]` / `#[tracing::instrument(..)]` on a function item.
-pub fn instrument_attribute<'t>(func: Node<'t>, source: &str) -> Option<Node<'t>> {
-    let mut prev = func.prev_named_sibling();
-    while let Some(p) = prev {
-        match p.kind() {
-            "attribute_item" => {
-                let attr = p.named_child(0).and_then(|a| a.named_child(0)).map(|n| syntax::text(n, source)).unwrap_or("");
-                if attr == "instrument" || attr.ends_with("::instrument") {
-                    return Some(p);
-                }
-            }
-            "line_comment" | "block_comment" => {}
-            _ => break,
-        }
-        prev = p.prev_named_sibling();
-    }
-    None
-}
-
 /// Receivers whose `enter()` is a runtime guard, not a span: tokio's `Runtime`, `Handle` and `LocalSet`.
 const RUNTIME_RECEIVERS: &[&str] = &["rt", "runtime", "handle", "local", "local_set"];
 
 fn is_runtime_value(text: &str) -> bool {
     ["Handle", "Runtime", "LocalSet", "runtime::"].iter().any(|t| text.contains(t))
-}
-
-/// The name a `let` pattern binds (`g`, `mut g`, `_g`), or `None` for `_` and destructuring.
-pub fn binding_name<'s>(pattern: Node<'_>, source: &'s str) -> Option<&'s str> {
-    match pattern.kind() {
-        "identifier" => Some(syntax::text(pattern, source)),
-        "mut_pattern" => pattern.named_child(0).and_then(|p| binding_name(p, source)),
-        _ => None,
-    }
-}
-
-/// Is `call` (`x.enter()`) a tokio runtime or LocalSet guard rather than a span: by the receiver's name, its text, or a
-/// `let` earlier in the function that binds it to a runtime value (`let local = LocalSet::new();`).
-pub fn is_runtime_enter(call: Node<'_>, source: &str) -> bool {
-    let Some(receiver) = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("value")) else { return false };
-    let text = syntax::text(receiver, source);
-    let last = text.rsplit(['.', ':']).next().unwrap_or(text).trim_start_matches('_').to_ascii_lowercase();
-    if RUNTIME_RECEIVERS.contains(&last.as_str()) || is_runtime_value(text) {
-        return true;
-    }
-    let Some(func) = ancestors(call).find(|a| a.kind() == "function_item") else { return false };
-    syntax::find_first(
-        func,
-        |_| false,
-        |n| {
-            n.kind() == "let_declaration"
-                && n.end_byte() <= call.start_byte()
-                && n.child_by_field_name("pattern").and_then(|p| binding_name(p, source)) == Some(text)
-                && n.child_by_field_name("value").is_some_and(|v| is_runtime_value(syntax::text(v, source)))
-        },
-    )
-    .is_some()
-}
-
-/// A span-entering call (`enter`, `entered`, `in_scope`, `attach`) that is not a runtime guard.
-fn enters_span(call: Node<'_>, source: &str, methods: &[&str]) -> bool {
-    call.kind() == "call_expression" && method_name(call, source).is_some_and(|m| methods.contains(&m)) && !is_runtime_enter(call, source)
 }
 
 /// Why a node runs in a span scope, with the node to label.
@@ -285,82 +198,182 @@ pub struct RustScope<'t> {
     pub why: &'static str,
 }
 
-/// Is `node` inside the arguments of an `.instrument(..)`-like call (below `body`)?
-fn is_instrument_argument(node: Node<'_>, body: Node<'_>, source: &str) -> bool {
-    ancestors(node).take_while(|a| a.id() != body.id()).any(|a| {
-        a.kind() == "arguments"
-            && a.parent().is_some_and(|call| {
-                call.kind() == "call_expression" && method_name(call, source).is_some_and(|m| INSTRUMENT_METHODS.contains(&m))
-            })
-    })
-}
-
-/// Does code in `body` (not in nested closures, async blocks or fns) create or enter a span or attach a context?
-fn creates_or_enters_spans<'t>(body: Node<'t>, source: &str) -> Option<Node<'t>> {
-    syntax::find_first(
-        body,
-        |n| is_separate_body(n) && n.id() != body.id(),
-        |n| match n.kind() {
-            // a span made only to instrument a future (`fut.instrument(info_span!(..))`) is never current here
-            "macro_invocation" => {
-                n.child_by_field_name("macro").is_some_and(|m| {
-                    let name = syntax::text(m, source);
-                    SPAN_MACROS.contains(&name.rsplit("::").next().unwrap_or(name))
-                }) && !is_instrument_argument(n, body, source)
-            }
-            "call_expression" => {
-                enters_span(n, source, ENTER_METHODS) || method_name(n, source).is_some_and(|m| m == "in_span" || m == "start_with_context")
-            }
-            _ => false,
-        },
-    )
-}
-
-/// The span scope around `node`, as far as syntax tells.
-pub fn span_scope<'t>(node: Node<'t>, source: &str) -> Option<RustScope<'t>> {
-    let mut child = node;
-    for a in ancestors(node) {
-        match a.kind() {
-            "closure_expression" => {
-                // span.in_scope(|| ..)
-                let call = a.parent().and_then(|args| args.parent()).filter(|c| c.kind() == "call_expression");
-                if let Some(call) = call.filter(|c| method_name(*c, source) == Some("in_scope")) {
-                    return Some(RustScope { node: call.child_by_field_name("function").unwrap_or(call), why: "runs inside `in_scope`" });
-                }
-            }
-            "async_block" => {
-                // async { .. }.instrument(span) / .with_context(cx)
-                let call = a.parent().filter(|f| f.kind() == "field_expression").and_then(|f| f.parent());
-                if let Some(call) = call
-                    .filter(|c| c.kind() == "call_expression" && method_name(*c, source).is_some_and(|m| INSTRUMENT_METHODS.contains(&m)))
-                {
-                    // point at `instrument` itself, not at the whole multi-line async block
-                    return Some(RustScope {
-                        node: call.child_by_field_name("function").and_then(|f| f.child_by_field_name("field")).unwrap_or(call),
-                        why: "this future is instrumented",
-                    });
-                }
-            }
-            "block" => {
-                // after `let _g = span.enter();` in the same block
-                let entered = named_children(a).take_while(|s| s.end_byte() <= child.start_byte()).find(|s| {
-                    s.kind() == "let_declaration"
-                        && s.child_by_field_name("value").is_some_and(|v| enters_span(v, source, &["enter", "entered", "attach"]))
-                });
-                if let Some(e) = entered {
-                    return Some(RustScope { node: e, why: "the span is entered here" });
-                }
-            }
-            "function_item" => {
-                if let Some(attr) = instrument_attribute(a, source) {
-                    return Some(RustScope { node: attr, why: "`#[instrument]`: the function's span is current" });
-                }
-                let body = a.child_by_field_name("body")?;
-                return creates_or_enters_spans(body, source).map(|n| RustScope { node: n, why: "this function creates or enters a span" });
-            }
-            _ => {}
-        }
-        child = a;
+impl<'s> RustFacts<'s> {
+    /// The source text of a node of this file.
+    pub fn text(&self, node: Node<'_>) -> &'s str {
+        syntax::text(node, self.source)
     }
-    None
+
+    /// The name a `let` pattern binds (`g`, `mut g`, `_g`), or `None` for `_` and destructuring.
+    pub fn binding_name(&self, pattern: Node<'_>) -> Option<&'s str> {
+        match pattern.kind() {
+            "identifier" => Some(self.text(pattern)),
+            "mut_pattern" => pattern.named_child(0).and_then(|p| self.binding_name(p)),
+            _ => None,
+        }
+    }
+
+    /// Does the method-call chain ending at `expr` call one of `methods` (`fut.instrument(s).boxed()` has `instrument`).
+    pub fn chain_calls(&self, expr: Node<'_>, methods: &[&str]) -> bool {
+        let mut node = expr;
+        loop {
+            match node.kind() {
+                "call_expression" => {
+                    if self.method_name(node).is_some_and(|m| methods.contains(&m)) {
+                        return true;
+                    }
+                    match node.child_by_field_name("function") {
+                        Some(f) if f.kind() == "field_expression" => match f.child_by_field_name("value") {
+                            Some(v) => node = v,
+                            None => return false,
+                        },
+                        _ => return false,
+                    }
+                }
+                "parenthesized_expression" | "try_expression" => match node.named_child(0) {
+                    Some(inner) => node = inner,
+                    None => return false,
+                },
+                _ => return false,
+            }
+        }
+    }
+
+    /// Does code in `body` (not in nested closures, async blocks or fns) create or enter a span or attach a context?
+    fn creates_or_enters_spans<'t>(&self, body: Node<'t>) -> Option<Node<'t>> {
+        syntax::find_first(
+            body,
+            |n| is_separate_body(n) && n.id() != body.id(),
+            |n| match n.kind() {
+                // a span made only to instrument a future (`fut.instrument(info_span!(..))`) is never current here
+                "macro_invocation" => {
+                    n.child_by_field_name("macro").is_some_and(|m| {
+                        let name = self.text(m);
+                        SPAN_MACROS.contains(&name.rsplit("::").next().unwrap_or(name))
+                    }) && !self.is_instrument_argument(n, body)
+                }
+                "call_expression" => {
+                    self.enters_span(n, ENTER_METHODS) || self.method_name(n).is_some_and(|m| m == "in_span" || m == "start_with_context")
+                }
+                _ => false,
+            },
+        )
+    }
+
+    /// A span-entering call (`enter`, `entered`, `in_scope`, `attach`) that is not a runtime guard.
+    fn enters_span(&self, call: Node<'_>, methods: &[&str]) -> bool {
+        call.kind() == "call_expression" && self.method_name(call).is_some_and(|m| methods.contains(&m)) && !self.is_runtime_enter(call)
+    }
+
+    /// The attribute `#[instrument]` / `#[tracing::instrument(..)]` on a function item.
+    pub fn instrument_attribute<'t>(&self, func: Node<'t>) -> Option<Node<'t>> {
+        let mut prev = func.prev_named_sibling();
+        while let Some(p) = prev {
+            match p.kind() {
+                "attribute_item" => {
+                    let attr = p.named_child(0).and_then(|a| a.named_child(0)).map(|n| self.text(n)).unwrap_or("");
+                    if attr == "instrument" || attr.ends_with("::instrument") {
+                        return Some(p);
+                    }
+                }
+                "line_comment" | "block_comment" => {}
+                _ => break,
+            }
+            prev = p.prev_named_sibling();
+        }
+        None
+    }
+
+    /// Is `node` inside the arguments of an `.instrument(..)`-like call (below `body`)?
+    fn is_instrument_argument(&self, node: Node<'_>, body: Node<'_>) -> bool {
+        ancestors(node).take_while(|a| a.id() != body.id()).any(|a| {
+            a.kind() == "arguments"
+                && a.parent().is_some_and(|call| {
+                    call.kind() == "call_expression" && self.method_name(call).is_some_and(|m| INSTRUMENT_METHODS.contains(&m))
+                })
+        })
+    }
+
+    /// Is `call` (`x.enter()`) a tokio runtime or LocalSet guard rather than a span: by the receiver's name, its text, or a
+    /// `let` earlier in the function that binds it to a runtime value (`let local = LocalSet::new();`).
+    pub fn is_runtime_enter(&self, call: Node<'_>) -> bool {
+        let Some(receiver) = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("value")) else { return false };
+        let text = self.text(receiver);
+        let last = text.rsplit(['.', ':']).next().unwrap_or(text).trim_start_matches('_').to_ascii_lowercase();
+        if RUNTIME_RECEIVERS.contains(&last.as_str()) || is_runtime_value(text) {
+            return true;
+        }
+        let Some(func) = ancestors(call).find(|a| a.kind() == "function_item") else { return false };
+        syntax::find_first(
+            func,
+            |_| false,
+            |n| {
+                n.kind() == "let_declaration"
+                    && n.end_byte() <= call.start_byte()
+                    && n.child_by_field_name("pattern").and_then(|p| self.binding_name(p)) == Some(text)
+                    && n.child_by_field_name("value").is_some_and(|v| is_runtime_value(self.text(v)))
+            },
+        )
+        .is_some()
+    }
+
+    /// The method name of `recv.method(..)`.
+    pub fn method_name(&self, call: Node<'_>) -> Option<&'s str> {
+        let f = call.child_by_field_name("function")?;
+        (f.kind() == "field_expression").then(|| f.child_by_field_name("field").map(|n| self.text(n))).flatten()
+    }
+
+    /// The span scope around `node`, as far as syntax tells.
+    pub fn span_scope<'t>(&self, node: Node<'t>) -> Option<RustScope<'t>> {
+        let mut child = node;
+        for a in ancestors(node) {
+            match a.kind() {
+                "closure_expression" => {
+                    // span.in_scope(|| ..)
+                    let call = a.parent().and_then(|args| args.parent()).filter(|c| c.kind() == "call_expression");
+                    if let Some(call) = call.filter(|c| self.method_name(*c) == Some("in_scope")) {
+                        return Some(RustScope {
+                            node: call.child_by_field_name("function").unwrap_or(call),
+                            why: "runs inside `in_scope`",
+                        });
+                    }
+                }
+                "async_block" => {
+                    // async { .. }.instrument(span) / .with_context(cx)
+                    let call = a.parent().filter(|f| f.kind() == "field_expression").and_then(|f| f.parent());
+                    if let Some(call) = call
+                        .filter(|c| c.kind() == "call_expression" && self.method_name(*c).is_some_and(|m| INSTRUMENT_METHODS.contains(&m)))
+                    {
+                        // point at `instrument` itself, not at the whole multi-line async block
+                        return Some(RustScope {
+                            node: call.child_by_field_name("function").and_then(|f| f.child_by_field_name("field")).unwrap_or(call),
+                            why: "this future is instrumented",
+                        });
+                    }
+                }
+                "block" => {
+                    // after `let _g = span.enter();` in the same block
+                    let entered = named_children(a).take_while(|s| s.end_byte() <= child.start_byte()).find(|s| {
+                        s.kind() == "let_declaration"
+                            && s.child_by_field_name("value").is_some_and(|v| self.enters_span(v, &["enter", "entered", "attach"]))
+                    });
+                    if let Some(e) = entered {
+                        return Some(RustScope { node: e, why: "the span is entered here" });
+                    }
+                }
+                "function_item" => {
+                    if let Some(attr) = self.instrument_attribute(a) {
+                        return Some(RustScope { node: attr, why: "`#[instrument]`: the function's span is current" });
+                    }
+                    let body = a.child_by_field_name("body")?;
+                    return self
+                        .creates_or_enters_spans(body)
+                        .map(|n| RustScope { node: n, why: "this function creates or enters a span" });
+                }
+                _ => {}
+            }
+            child = a;
+        }
+        None
+    }
 }

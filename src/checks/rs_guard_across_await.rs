@@ -3,7 +3,7 @@
 use tree_sitter::Node;
 
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
-use crate::analysis::rust::{binding_name, enclosing_body, is_async_body, is_runtime_enter, is_separate_body, method_name};
+use crate::analysis::rust::{enclosing_body, is_async_body, is_separate_body, RustFacts};
 use crate::file_cx::FileCx;
 use crate::syntax::{self, named_children};
 
@@ -17,10 +17,10 @@ pub static CHECK: CheckDef = CheckDef {
 };
 
 fn run<'t>(cx: &FileCx<'t>, decl: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
-    let source = cx.source;
+    let rs = cx.rs();
     let (Some(pattern), Some(call)) = (decl.child_by_field_name("pattern"), decl.child_by_field_name("value")) else { return None };
     // `let _ = span.enter()` drops the guard at once
-    let guard = binding_name(pattern, source)?;
+    let guard = rs.binding_name(pattern)?;
     let callee = call.child_by_field_name("function")?;
     let is_attach = match callee.kind() {
         "field_expression" => {
@@ -28,10 +28,10 @@ fn run<'t>(cx: &FileCx<'t>, decl: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
             if call.child_by_field_name("arguments").is_some_and(|a| a.named_child_count() > 0) {
                 return None;
             }
-            if is_runtime_enter(call, source) {
+            if rs.is_runtime_enter(call) {
                 return None;
             }
-            method_name(call, source) == Some("attach")
+            rs.method_name(call) == Some("attach")
         }
         _ => {
             if !cx.text(callee).ends_with("Context::attach") {
@@ -45,7 +45,7 @@ fn run<'t>(cx: &FileCx<'t>, decl: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
         return None;
     }
     let block = decl.parent()?;
-    let end = guard_end(block, decl, guard, source);
+    let end = guard_end(block, decl, guard, rs);
     let awaits = awaits_between(block, decl.end_byte(), end);
     if awaits.is_empty() {
         return None;
@@ -61,7 +61,7 @@ fn run<'t>(cx: &FileCx<'t>, decl: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
 }
 
 /// Where the guard dies: a `drop(guard)` / `guard.exit()` statement in the same block, or the block's end.
-fn guard_end(block: Node<'_>, decl: Node<'_>, guard: &str, source: &str) -> usize {
+fn guard_end(block: Node<'_>, decl: Node<'_>, guard: &str, rs: &RustFacts<'_>) -> usize {
     for stmt in named_children(block).filter(|s| s.start_byte() >= decl.end_byte()) {
         let expr = match stmt.kind() {
             "expression_statement" => stmt.named_child(0),
@@ -69,8 +69,8 @@ fn guard_end(block: Node<'_>, decl: Node<'_>, guard: &str, source: &str) -> usiz
             _ => Some(stmt),
         };
         let Some(call) = expr.filter(|e| e.kind() == "call_expression") else { continue };
-        let f = call.child_by_field_name("function").map(|f| syntax::text(f, source)).unwrap_or("");
-        let arg = call.child_by_field_name("arguments").and_then(|a| a.named_child(0)).map(|a| syntax::text(a, source));
+        let f = call.child_by_field_name("function").map(|f| rs.text(f)).unwrap_or("");
+        let arg = call.child_by_field_name("arguments").and_then(|a| a.named_child(0)).map(|a| rs.text(a));
         let dropped = (f == "drop" || f.ends_with("mem::drop")) && arg == Some(guard);
         let exited = f == format!("{guard}.exit");
         if dropped || exited {

@@ -5,9 +5,7 @@
 use tree_sitter::Node;
 
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
-use crate::analysis::rust::{
-    chain_calls, instrument_attribute, is_async_body, is_separate_body, method_name, span_scope, ENTER_METHODS, INSTRUMENT_METHODS,
-};
+use crate::analysis::rust::{is_async_body, is_separate_body, RustFacts, ENTER_METHODS, INSTRUMENT_METHODS};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
 use crate::syntax::{self, ancestors, named_children};
@@ -33,7 +31,7 @@ enum Work {
 }
 
 fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
-    let source = cx.source;
+    let rs = cx.rs();
     let callee = call.child_by_field_name("function")?;
     let Some(arg) = call.child_by_field_name("arguments").and_then(|a| named_children(a).find(|n| !n.kind().ends_with("comment"))) else {
         return None;
@@ -43,14 +41,14 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
         if receiver.contains("Command") {
             return None;
         }
-        let method = method_name(call, source).unwrap_or("");
+        let method = rs.method_name(call).unwrap_or("");
         if method == "spawn_blocking" || arg.kind() == "closure_expression" {
             Work::Closure
         } else {
             Work::Future
         }
     } else {
-        let path = cx.rs().resolve(callee, source);
+        let path = cx.rs().resolve(callee);
         let last = path.rsplit("::").next().unwrap_or(&path);
         let first = path.split("::").next().unwrap_or(&path);
         if !SPAWN_FNS.contains(&last) || !RUNTIMES.contains(&first) {
@@ -74,7 +72,7 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
             return Some(with_fix(cx, hit, arg, false));
         }
     }
-    let scope = span_scope(call, source)?;
+    let scope = rs.span_scope(call)?;
     let mut hit = Hit::at(at).var("spawn", spawn).var("scope", scope.why).label("scope", scope.node);
     if work == Work::Closure {
         hit = hit.variant("closure");
@@ -87,10 +85,10 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
 /// Does the spawned work carry the span or context: an instrumented future, or a closure / async block that enters a
 /// span or attaches a context it moved in (or gives a span an explicit `parent:`).
 fn carries_span(cx: &FileCx<'_>, arg: Node<'_>, call: Node<'_>, depth: usize) -> bool {
-    let source = cx.source;
+    let rs = cx.rs();
     match arg.kind() {
-        "call_expression" | "parenthesized_expression" | "try_expression" => chain_calls(arg, source, INSTRUMENT_METHODS),
-        "async_block" | "closure_expression" => enters_captured_span(arg, source),
+        "call_expression" | "parenthesized_expression" | "try_expression" => rs.chain_calls(arg, INSTRUMENT_METHODS),
+        "async_block" | "closure_expression" => enters_captured_span(arg, rs),
         "identifier" if depth == 0 => {
             // let fut = work().instrument(span); tokio::spawn(fut);
             let name = cx.text(arg);
@@ -101,7 +99,7 @@ fn carries_span(cx: &FileCx<'_>, arg: Node<'_>, call: Node<'_>, depth: usize) ->
                 |n| {
                     n.kind() == "let_declaration"
                         && n.end_byte() <= call.start_byte()
-                        && n.child_by_field_name("pattern").is_some_and(|p| syntax::text(p, source).trim_start_matches("mut ") == name)
+                        && n.child_by_field_name("pattern").is_some_and(|p| cx.text(p).trim_start_matches("mut ") == name)
                 },
             );
             binding.last().and_then(|l| l.child_by_field_name("value")).is_some_and(|v| carries_span(cx, v, call, depth + 1))
@@ -112,17 +110,17 @@ fn carries_span(cx: &FileCx<'_>, arg: Node<'_>, call: Node<'_>, depth: usize) ->
 
 /// A closure or async block whose body enters, attaches or scopes a span/context bound outside it, or creates a span
 /// with an explicit `parent:`.
-fn enters_captured_span(body: Node<'_>, source: &str) -> bool {
+fn enters_captured_span(body: Node<'_>, rs: &RustFacts<'_>) -> bool {
     let locals: Vec<&str> = syntax::find_all(body, |_| false, |n| n.kind() == "let_declaration")
         .into_iter()
-        .filter_map(|l| l.child_by_field_name("pattern").map(|p| syntax::text(p, source)))
+        .filter_map(|l| l.child_by_field_name("pattern").map(|p| rs.text(p)))
         .collect();
     syntax::find_first(
         body,
         |_| false,
         |n| match n.kind() {
             "call_expression" => {
-                let Some(m) = method_name(n, source) else { return false };
+                let Some(m) = rs.method_name(n) else { return false };
                 if INSTRUMENT_METHODS.contains(&m) {
                     return true;
                 }
@@ -132,7 +130,7 @@ fn enters_captured_span(body: Node<'_>, source: &str) -> bool {
                 let receiver = n
                     .child_by_field_name("function")
                     .and_then(|f| f.child_by_field_name("value"))
-                    .map(|v| syntax::text(v, source))
+                    .map(|v| rs.text(v))
                     .unwrap_or("");
                 let base = receiver.split(['.', '(']).next().unwrap_or(receiver);
                 // `Span::current().enter()` inside the new task finds no span; a span made inside (`info_span!(..)`,
@@ -141,7 +139,7 @@ fn enters_captured_span(body: Node<'_>, source: &str) -> bool {
                     && !receiver.contains("!(")
                     && !locals.iter().any(|l| l.trim_start_matches("mut ") == base)
             }
-            "macro_invocation" => syntax::text(n, source).contains("parent:"),
+            "macro_invocation" => rs.text(n).contains("parent:"),
             _ => false,
         },
     )
@@ -150,22 +148,22 @@ fn enters_captured_span(body: Node<'_>, source: &str) -> bool {
 
 /// `f(..)` where `f` is an `async fn` of this file with `#[instrument]`: returns that attribute.
 fn instrumented_async_fn_called<'t>(cx: &FileCx<'t>, arg: Node<'_>) -> Option<Node<'t>> {
+    let rs = cx.rs();
     if arg.kind() != "call_expression" {
         return None;
     }
     let f = arg.child_by_field_name("function")?;
     let name = cx.text(f).rsplit("::").next()?.to_string();
-    let source = cx.source;
     let func = syntax::find_first(
         cx.root(),
         |_| false,
         |n| {
             n.kind() == "function_item"
-                && n.child_by_field_name("name").is_some_and(|id| syntax::text(id, source) == name)
+                && n.child_by_field_name("name").is_some_and(|id| cx.text(id) == name)
                 && is_async_body(n)
         },
     )?;
-    instrument_attribute(func, source)
+    rs.instrument_attribute(func)
 }
 
 /// Appends `.in_current_span()` (tracing) or `.with_current_context()` (an OpenTelemetry scope, or a file without
@@ -190,6 +188,6 @@ fn with_fix(cx: &FileCx<'_>, hit: Hit, arg: Node<'_>, otel_scope: bool) -> Hit {
         }
     };
     let mut edits = vec![Edit::insert(arg.end_byte(), method)];
-    edits.extend(rs.trait_import(arg, cx.source, accepts, import));
+    edits.extend(rs.trait_import(arg, accepts, import));
     hit.var("carry", method).edits(edits)
 }
