@@ -193,6 +193,15 @@ impl<'s> PyFacts<'s> {
         self.constructed.get(self.text(expr)).map(String::as_str)
     }
 
+    /// The first assignment `name = value` in `scope` (nested code included) that `accept(assignment, value)` takes.
+    pub fn assigned<'t>(&self, scope: Node<'t>, name: &str, accept: impl Fn(Node<'t>, Node<'t>) -> bool) -> Option<Node<'t>> {
+        Preorder::new(scope).find(|n| {
+            n.kind() == "assignment"
+                && n.child_by_field_name("left").is_some_and(|l| self.text(l) == name)
+                && n.child_by_field_name("right").is_some_and(|r| accept(*n, r))
+        })
+    }
+
     /// The source text of a node of this file.
     pub fn text(&self, node: Node<'_>) -> &'s str {
         syntax::text(node, self.source)

@@ -173,16 +173,7 @@ fn is_thread_future(py: &PyFacts, receiver: Node<'_>, call: Node<'_>) -> bool {
     }
     let name = py.text(receiver);
     let Some(func) = enclosing_function(call) else { return false };
-    syntax::find_first(
-        func,
-        |_| false,
-        |n| {
-            n.kind() == "assignment"
-                && n.child_by_field_name("left").is_some_and(|l| py.text(l) == name)
-                && n.child_by_field_name("right").is_some_and(is_submit)
-        },
-    )
-    .is_some()
+    py.assigned(func, name, |_, value| is_submit(value)).is_some()
 }
 
 enum Carry<'t> {
@@ -220,26 +211,13 @@ fn classify<'t>(cx: &FileCx<'_>, callable: Node<'t>, call: Node<'t>, many: bool)
             }
             let name = cx.text(obj);
             let Some(func) = enclosing_function(call) else { return Carry::Yes };
-            let assign = syntax::find_first(
-                func,
-                |_| false,
-                |n| {
-                    n.kind() == "assignment"
-                        && n.child_by_field_name("left").is_some_and(|l| cx.text(l) == name)
-                        && n.child_by_field_name("right").is_some_and(|r| is_copy_context_call(py, r))
-                        && n.start_byte() < call.start_byte()
-                },
-            );
+            let assign = py.assigned(func, name, |a, value| a.start_byte() < call.start_byte() && is_copy_context_call(py, value));
             let Some(assign) = assign else {
                 // a context captured at module level (startup) is not the caller's
-                let module_level = syntax::named_children(cx.root()).any(|s| {
-                    s.kind() == "expression_statement"
-                        && s.named_child(0).is_some_and(|a| {
-                            a.kind() == "assignment"
-                                && a.child_by_field_name("left").is_some_and(|l| cx.text(l) == name)
-                                && a.child_by_field_name("right").is_some_and(|r| is_copy_context_call(py, r))
-                        })
-                });
+                let at_module_level = |a: Node<'_>| {
+                    a.parent().is_some_and(|s| s.kind() == "expression_statement" && s.parent().is_some_and(|m| m.id() == cx.root().id()))
+                };
+                let module_level = py.assigned(cx.root(), name, |a, value| at_module_level(a) && is_copy_context_call(py, value)).is_some();
                 return if module_level || !named_context { Carry::No } else { Carry::Yes };
             };
             if many || in_loop_without(call, assign, func) || earlier_handoff_with(func, call, &format!("{name}.run"), py) {
@@ -324,17 +302,7 @@ fn named_like_context(obj: Node<'_>, py: &PyFacts<'_>) -> bool {
 fn holds_context(cx: &FileCx<'_>, obj: Node<'_>) -> bool {
     let py = cx.py();
     let name = cx.text(obj);
-    named_like_context(obj, py)
-        || syntax::find_first(
-            cx.root(),
-            |_| false,
-            |n| {
-                n.kind() == "assignment"
-                    && n.child_by_field_name("left").is_some_and(|l| cx.text(l) == name)
-                    && n.child_by_field_name("right").is_some_and(|r| is_copy_context_call(py, r))
-            },
-        )
-        .is_some()
+    named_like_context(obj, py) || py.assigned(cx.root(), name, |_, value| is_copy_context_call(py, value)).is_some()
 }
 
 fn fix_edits(cx: &FileCx<'_>, call: Node<'_>, callable: Node<'_>, shape: Shape) -> Option<Vec<Edit>> {
