@@ -296,12 +296,14 @@ impl ExitArgs {
 
 /// Runs the command line; returns the process exit code.
 pub fn main_with(cli: Cli) -> ExitCode {
+    // the renderers show paths relative to it (empty when it cannot be read: then paths stay as they are)
+    let base = std::env::current_dir().unwrap_or_default();
     match cli.command {
         Some(Command::Rules { markdown, format }) => list_rules(markdown, format),
         Some(Command::Rule { id }) => show_rule(&id),
-        Some(Command::Check(args)) => check(args),
-        Some(Command::Config(args)) => show_settings(args.path.as_deref().unwrap_or(Path::new(".")), &args.settings),
-        None => check(cli.check),
+        Some(Command::Check(args)) => check(args, &base),
+        Some(Command::Config(args)) => show_settings(args.path.as_deref().unwrap_or(Path::new(".")), &args.settings, &base),
+        None => check(cli.check, &base),
     }
 }
 
@@ -401,7 +403,7 @@ fn auto_color(terminal: bool) -> bool {
 }
 
 /// Reports a run that could not start: configuration errors as a diagnostic pointing into the file.
-fn run_failed(error: &RunError) -> ExitCode {
+fn run_failed(error: &RunError, base: &Path) -> ExitCode {
     match error {
         RunError::Config(e) if e.span.is_some() => {
             let handler = miette::GraphicalReportHandler::new_themed(if use_color_stderr() {
@@ -410,7 +412,7 @@ fn run_failed(error: &RunError) -> ExitCode {
                 miette::GraphicalTheme::unicode_nocolor()
             });
             let named = ConfigDiagnostic {
-                source: miette::NamedSource::new(crate::output::display_path(&e.path), e.source.clone()),
+                source: miette::NamedSource::new(crate::output::display_path(&e.path, base), e.source.clone()),
                 error: e.clone(),
             };
             let mut out = String::new();
@@ -458,17 +460,17 @@ fn use_color_stderr() -> bool {
     auto_color(io::stderr().is_terminal())
 }
 
-fn show_settings(path: &Path, args: &SettingsArgs) -> ExitCode {
+fn show_settings(path: &Path, args: &SettingsArgs, base: &Path) -> ExitCode {
     let options = args.run_options();
     let resolver = match options.config_resolver() {
         Ok(r) => r,
-        Err(e) => return run_failed(&e),
+        Err(e) => return run_failed(&e, base),
     };
     // the settings of a directory are those of a file inside it
     let probe = if path.is_dir() { path.join("_") } else { path.to_path_buf() };
     let settings = match resolver.settings_for(&probe) {
         Ok(s) => s,
-        Err(e) => return run_failed(&RunError::Config(e)),
+        Err(e) => return run_failed(&RunError::Config(e), base),
     };
     let mut rules: Vec<String> = settings.rules_for(&crate::config::absolute(&probe)).into_iter().collect();
     rules.sort();
@@ -476,8 +478,8 @@ fn show_settings(path: &Path, args: &SettingsArgs) -> ExitCode {
     severity.sort();
     let text = format!(
         "settings for {}\nfrom: {}\nrules ({}): {}\nseverity overrides: {}\nrequire-reason: {}\nmax-file-size: {}\nexclude: {}\nper-file-ignores: {}\njs context-manager: {}\n",
-        crate::output::display_path(path),
-        settings.origin.as_ref().map_or_else(|| "defaults (no configuration file found)".to_string(), |p| crate::output::display_path(p)),
+        crate::output::display_path(path, base),
+        settings.origin.as_ref().map_or_else(|| "defaults (no configuration file found)".to_string(), |p| crate::output::display_path(p, base)),
         rules.len(),
         rules.join(", "),
         if severity.is_empty() { "none".to_string() } else { severity.join(", ") },
@@ -511,11 +513,11 @@ fn exclude_line(settings: &crate::config::Settings) -> String {
     }
 }
 
-fn check(args: CheckArgs) -> ExitCode {
+fn check(args: CheckArgs, base: &Path) -> ExitCode {
     if args.watch {
-        return watch(&args);
+        return watch(&args, base);
     }
-    check_once(&args)
+    check_once(&args, base)
 }
 
 /// How often `--watch` looks at the files again.
@@ -524,7 +526,7 @@ const WATCH_INTERVAL: std::time::Duration = std::time::Duration::from_millis(300
 /// `--watch`: lints, then again each time a file it would lint (or a configuration or ignore file) changes, until
 /// interrupted. Polls the modification times, so it works the same on every platform and file system (network
 /// mounts, containers) without an event API.
-fn watch(args: &CheckArgs) -> ExitCode {
+fn watch(args: &CheckArgs, base: &Path) -> ExitCode {
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     if paths.iter().any(|p| p.as_os_str() == "-") {
         stderr_line!("error: --watch cannot watch standard input (`-`)");
@@ -536,7 +538,7 @@ fn watch(args: &CheckArgs) -> ExitCode {
             // clear the screen, as ruff does, so each run reads on its own
             let _ = emit("\x1b[2J\x1b[H");
         }
-        let _ = check_once(args);
+        let _ = check_once(args, base);
         if stdout_is_closed() {
             return ExitCode::from(2);
         }
@@ -581,10 +583,10 @@ fn watched_state(paths: &[PathBuf]) -> Vec<(PathBuf, Option<std::time::SystemTim
     state
 }
 
-fn check_once(args: &CheckArgs) -> ExitCode {
+fn check_once(args: &CheckArgs, base: &Path) -> ExitCode {
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     if args.show_settings {
-        return show_settings(&paths[0], &args.settings);
+        return show_settings(&paths[0], &args.settings, base);
     }
     if stdout_is_closed() && !args.outputs.iter().any(|t| t.format.is_none()) {
         stderr_line!("error: standard output is closed, so the report would be lost; give `-o FILE` to write it to a file");
@@ -621,14 +623,14 @@ fn check_once(args: &CheckArgs) -> ExitCode {
     };
     let mut report = match report {
         Ok(r) => r,
-        Err(e) => return run_failed(&e),
+        Err(e) => return run_failed(&e, base),
     };
     let color = use_color(args.color);
     if args.diff {
-        return print_diff(&report);
+        return print_diff(&report, base);
     }
     if args.fix && reads_stdin {
-        return print_fixed_stdin(&report, &stdin_bytes, use_color_stderr() && args.color != ColorChoice::Never, &args.exit);
+        return print_fixed_stdin(&report, base, &stdin_bytes, use_color_stderr() && args.color != ColorChoice::Never, &args.exit);
     }
     if args.fix {
         crate::run::write_fixes(&mut report);
@@ -673,15 +675,16 @@ fn check_once(args: &CheckArgs) -> ExitCode {
         );
     }
     let code = args.exit.code(&report);
+    let gitlab_project = std::env::var_os("CI_PROJECT_DIR").filter(|d| !d.is_empty()).map(PathBuf::from);
     let render = |format: Format, color: bool| match format {
-        Format::Json => json::render(&report),
-        Format::Sarif => sarif::render(&report, registry, &sarif::cwd_uri()),
-        Format::Github => github::render(&report),
-        Format::Concise => concise::render(&report, args.quiet, true),
-        Format::Gitlab => gitlab::render(&report),
-        Format::Junit => junit::render(&report),
-        Format::Human if args.quiet => human::render_frames(&report, Style { color, width: terminal_width() }),
-        Format::Human => human::render(&report, Style { color, width: terminal_width() }, true),
+        Format::Json => json::render(&report, base),
+        Format::Sarif => sarif::render(&report, base, registry),
+        Format::Github => github::render(&report, base),
+        Format::Concise => concise::render(&report, base, args.quiet, true),
+        Format::Gitlab => gitlab::render(&report, base, gitlab_project.as_deref()),
+        Format::Junit => junit::render(&report, base),
+        Format::Human if args.quiet => human::render_frames(&report, base, Style { color, width: terminal_width() }),
+        Format::Human => human::render(&report, base, Style { color, width: terminal_width() }, true),
     };
     if args.fix && chatty && (!matches!(args.format, Format::Human | Format::Concise) || !args.outputs.is_empty()) {
         // the human summary says it; other formats get it on stderr
@@ -727,14 +730,14 @@ fn capped_threads(asked: usize) -> usize {
 }
 
 /// `--diff`: the diff on stdout, what it would fix on stderr; exit 1 when there would be changes.
-fn print_diff(report: &Report) -> ExitCode {
+fn print_diff(report: &Report, base: &Path) -> ExitCode {
     for notice in &report.notices {
         stderr_line!("notice: {notice}");
     }
     for error in &report.errors {
         stderr_line!("error: {error}");
     }
-    let diff = crate::output::diff::render(&report.fixed);
+    let diff = crate::output::diff::render(&report.fixed, base);
     let applied = report.fixes_applied();
     let (_, hidden) = report.fixable();
     let hidden = if hidden > 0 { format!(" ({hidden} more with --unsafe-fixes)") } else { String::new() };
@@ -754,7 +757,7 @@ fn print_diff(report: &Report) -> ExitCode {
 }
 
 /// `--fix` on standard input: the fixed text on stdout (like ruff, for editors), the findings left on stderr.
-fn print_fixed_stdin(report: &Report, original: &[u8], color: bool, exit: &ExitArgs) -> ExitCode {
+fn print_fixed_stdin(report: &Report, base: &Path, original: &[u8], color: bool, exit: &ExitArgs) -> ExitCode {
     for notice in &report.notices {
         stderr_line!("notice: {notice}");
     }
@@ -763,7 +766,7 @@ fn print_fixed_stdin(report: &Report, original: &[u8], color: bool, exit: &ExitA
     }
     // the input comes back byte for byte when nothing was fixed (also when it is not UTF-8)
     let text = report.fixed.first().map_or(original, |f| f.text.as_bytes());
-    stderr_text!("{}", human::render(report, Style { color, width: terminal_width() }, false));
+    stderr_text!("{}", human::render(report, base, Style { color, width: terminal_width() }, false));
     let code = exit.code(report);
     finish(emit_bytes(text), code)
 }

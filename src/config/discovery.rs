@@ -136,6 +136,11 @@ pub fn absolute(path: &Path) -> PathBuf {
     }
 }
 
+/// [`absolute`] with relative paths taken from `base` instead of the working directory.
+pub fn absolute_in(base: &Path, path: &Path) -> PathBuf {
+    lexically_clean(&base.join(path))
+}
+
 /// `path` without its `.` components, each `..` taking off the component before it.
 fn lexically_clean(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
