@@ -2,6 +2,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use ctxlint::cli::ExitStatus;
 
 /// Runs before Rust's runtime start-up, which replaces a closed standard output by `/dev/null` (so `ctxlint . >&-`
 /// would lose its report without a word): records whether descriptor 1 was closed, for the CLI to refuse the run.
@@ -23,9 +24,9 @@ fn main() -> ExitCode {
     let cli = match ctxlint::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+            let status = if e.use_stderr() { ExitStatus::Error } else { ExitStatus::Success };
             let _ = e.print();
-            return ExitCode::from(code);
+            return status.into();
         }
     };
     ctxlint::cli::main_with(cli)

@@ -1,14 +1,20 @@
 //! Snapshots of the real rendered output (no colour, 100 columns): one per rule's bad fixture, plus JSON.
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use ctxlint::output::{human, json};
 use ctxlint::run::{lint_paths, RunOptions};
+
+/// The directory the renderers show paths relative to, as the CLI passes its working directory (the fixtures' paths
+/// are relative already).
+fn base() -> &'static Path {
+    Path::new("/work")
+}
 
 fn human_output(path: &str) -> String {
     let report = lint_paths(&[PathBuf::from(path)], &RunOptions::default()).expect("rules load");
     assert!(!report.findings.is_empty(), "{path} has no findings");
     let style = human::Style { color: false, width: 100 };
-    let mut out: String = report.findings.iter().map(|f| human::render_finding(f, style)).collect();
+    let mut out: String = report.findings.iter().map(|f| human::render_finding(f, base(), style)).collect();
     out.push_str(&human::summary(&report, false));
     out
 }
@@ -91,7 +97,7 @@ fn parse_error() {
 #[test]
 fn json_document() {
     let report = lint_paths(&[PathBuf::from("tests/fixtures/py/dangling-task/bad.py")], &RunOptions::default()).expect("rules load");
-    insta::assert_snapshot!(json::render(&report));
+    insta::assert_snapshot!(json::render(&report, base()));
 }
 
 #[test]
@@ -109,7 +115,7 @@ fn sarif_log() {
     let report =
         lint_paths(&[PathBuf::from("tests/fixtures/py/attach-without-detach/bad.py")], &RunOptions::default()).expect("rules load");
     let registry = ctxlint::registry::builtin().expect("rules load");
-    let log = ctxlint::output::sarif::render(&report, registry, "file:///work/");
+    let log = ctxlint::output::sarif::render(&report, base(), registry);
     let doc: serde_json::Value = serde_json::from_str(&log).expect("valid JSON");
     // the results and the invocation; the rules' help texts are the rule files' docs, tested elsewhere
     insta::assert_json_snapshot!(serde_json::json!({
@@ -126,7 +132,7 @@ fn sarif_log() {
 #[test]
 fn github_annotations() {
     let report = lint_paths(&[PathBuf::from("tests/fixtures/common/parse-error/bad.py")], &RunOptions::default()).expect("rules load");
-    insta::assert_snapshot!(ctxlint::output::github::render(&report));
+    insta::assert_snapshot!(ctxlint::output::github::render(&report, base()));
 }
 
 /// The JSON output of every fixture and witness validates against the published schema (docs/), and the schema
@@ -138,7 +144,7 @@ fn json_output_matches_the_documented_schema() {
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let report =
         lint_paths(&[PathBuf::from("tests/fixtures"), PathBuf::from("tests/witness")], &RunOptions::default()).expect("rules load");
-    let text = json::render(&report);
+    let text = json::render(&report, base());
     let doc: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     let errors: Vec<String> = validator.iter_errors(&doc).take(5).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));

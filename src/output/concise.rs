@@ -1,23 +1,25 @@
 //! Concise output, ruff's `concise`: one line per finding, `path:line:col: rule [*] message` (`[*]`: the run's fix
 //! policy can fix it), for terminals and logs where code frames take too much room. The summary line follows.
+use std::path::Path;
+
 use super::display_path;
 use crate::report::Report;
 
-/// One line per unsuppressed finding, in the report's order.
-pub fn findings(report: &Report) -> String {
+/// One line per unsuppressed finding, in the report's order, paths relative to `base`.
+pub fn findings(report: &Report, base: &Path) -> String {
     let mut out = String::new();
     for f in report.unsuppressed() {
         let fixable = if report.fix.policy.fix_of(f).is_some() { " [*]" } else { "" };
         // a message is one line here, whatever the rule wrote
         let message = f.message.replace(['\r', '\n'], " ");
-        out.push_str(&format!("{}:{}:{}: {}{fixable} {message}\n", display_path(&f.path), f.start.line, f.start.column, f.rule));
+        out.push_str(&format!("{}:{}:{}: {}{fixable} {message}\n", display_path(&f.path, base), f.start.line, f.start.column, f.rule));
     }
     out
 }
 
 /// The findings, then (unless `quiet`) the summary line.
-pub fn render(report: &Report, quiet: bool, with_time: bool) -> String {
-    let mut out = findings(report);
+pub fn render(report: &Report, base: &Path, quiet: bool, with_time: bool) -> String {
+    let mut out = findings(report, base);
     if !quiet {
         out.push_str(&super::human::summary(report, with_time));
         out.push('\n');

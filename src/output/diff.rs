@@ -1,15 +1,17 @@
 //! `--diff`: the fixes as one unified diff (`a/` and `b/` paths, three lines of context), which `git apply` and
 //! `patch -p1` accept.
+use std::path::Path;
+
 use similar::TextDiff;
 
 use super::display_path_bytes;
 use crate::report::FixedFile;
 
-/// The unified diff of every changed file, in path order.
-pub fn render(fixed: &[FixedFile]) -> String {
+/// The unified diff of every changed file, in path order, paths relative to `base`.
+pub fn render(fixed: &[FixedFile], base: &Path) -> String {
     let mut out = String::new();
     for file in fixed.iter().filter(|f| *f.original != *f.text) {
-        let path = display_path_bytes(&file.path);
+        let path = display_path_bytes(&file.path, base);
         let diff = TextDiff::from_lines(&*file.original, file.text.as_str());
         let (old, new) = (header_name(b"a/", &path), header_name(b"b/", &path));
         out.push_str(&diff.unified_diff().context_radius(3).header(&old, &new).to_string());
@@ -69,7 +71,10 @@ mod tests {
             applied: 1,
             findings_before: Vec::new(),
         };
-        assert_eq!(render(&[file]), "--- a/svc/a.py\n+++ b/svc/a.py\n@@ -1,3 +1,4 @@\n import x\n+import contextvars\n \n run(f)\n");
+        assert_eq!(
+            render(&[file], Path::new("/work")),
+            "--- a/svc/a.py\n+++ b/svc/a.py\n@@ -1,3 +1,4 @@\n import x\n+import contextvars\n \n run(f)\n"
+        );
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! GitHub Actions workflow commands: one `::error|warning|notice file=..,line=..::message` line per finding, which
 //! Actions shows as annotations on the pull request's diff.
+use std::path::Path;
+
 use super::display_path;
 use crate::finding::Severity;
 use crate::report::Report;
@@ -14,7 +16,8 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(report: &Report) -> String {
+/// One workflow command per unsuppressed finding, paths relative to `base`.
+pub fn render(report: &Report, base: &Path) -> String {
     let mut out = String::new();
     for f in report.unsuppressed() {
         let command = match f.severity {
@@ -29,7 +32,7 @@ pub fn render(report: &Report) -> String {
         }
         out.push_str(&format!(
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            escape_property(&display_path(&f.path)),
+            escape_property(&display_path(&f.path, base)),
             f.start.line,
             f.start.column,
             f.end.line,

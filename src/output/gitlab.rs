@@ -1,6 +1,6 @@
 //! GitLab Code Quality (a subset of Code Climate's JSON): one array of issues, each with a fingerprint that stays the
-//! same while the flagged code does, wherever it moves in its file. Paths are relative to `CI_PROJECT_DIR` when it is
-//! set (as GitLab wants them), else to the working directory.
+//! same while the flagged code does, wherever it moves in its file. Paths are relative to the project directory
+//! (`CI_PROJECT_DIR`, which the caller reads) when it is given, as GitLab wants them, else to `base`.
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -46,16 +46,15 @@ fn severity(s: Severity) -> &'static str {
     }
 }
 
-/// The path GitLab shows: relative to `CI_PROJECT_DIR` when the file is under it.
-fn issue_path(path: &Path) -> String {
-    let project = std::env::var_os("CI_PROJECT_DIR").filter(|d| !d.is_empty());
+/// The path GitLab shows: relative to `project` (`CI_PROJECT_DIR`) when the file is under it, else to `base`.
+fn issue_path(path: &Path, base: &Path, project: Option<&Path>) -> String {
     if let Some(project) = project {
-        let absolute = crate::config::absolute(path);
-        if let Ok(rel) = absolute.strip_prefix(Path::new(&project)) {
+        let absolute = crate::config::absolute_in(base, path);
+        if let Ok(rel) = absolute.strip_prefix(project) {
             return rel.to_string_lossy().replace('\\', "/");
         }
     }
-    display_path(path)
+    display_path(path, base)
 }
 
 /// 64-bit FNV-1a: a hash that is the same on every platform, Rust version and run (std's hasher is not).
@@ -76,14 +75,15 @@ fn identity(f: &Finding, path: &str) -> Vec<u8> {
     [f.rule.as_bytes(), path.as_bytes(), f.message.as_bytes(), flagged.as_bytes()].join(&0u8)
 }
 
-/// The issues of every unsuppressed finding, as a pretty-printed JSON array.
-pub fn render(report: &Report) -> String {
+/// The issues of every unsuppressed finding, as a pretty-printed JSON array. Relative paths are taken from `base` (the
+/// working directory); `project` is GitLab's `CI_PROJECT_DIR`, when set and not empty.
+pub fn render(report: &Report, base: &Path, project: Option<&Path>) -> String {
     // the same identity twice in a file (two equal calls) gets a counter, so fingerprints stay unique
     let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
     let issues: Vec<Issue> = report
         .unsuppressed()
         .map(|f| {
-            let path = issue_path(&f.path);
+            let path = issue_path(&f.path, base, project);
             let mut id = identity(f, &path);
             let n = seen.entry(id.clone()).or_default();
             id.extend_from_slice(format!("\0{n}").as_bytes());
@@ -104,4 +104,18 @@ pub fn render(report: &Report) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&issues).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_relative_to_the_project_when_under_it() {
+        let base = Path::new("/work/svc");
+        assert_eq!(issue_path(Path::new("a.py"), base, Some(Path::new("/work"))), "svc/a.py");
+        assert_eq!(issue_path(Path::new("../lib/b.py"), base, Some(Path::new("/work"))), "lib/b.py");
+        assert_eq!(issue_path(Path::new("/work/svc/a.py"), base, Some(Path::new("/other"))), "a.py");
+        assert_eq!(issue_path(Path::new("/work/svc/a.py"), base, None), "a.py");
+    }
 }

@@ -3,6 +3,7 @@
 //! the part around what is marked on it, so the time and the size of a finding's output do not grow with its file.
 use std::fmt;
 use std::ops::{Range, RangeInclusive};
+use std::path::Path;
 
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, NamedSource, SourceCode, SourceSpan,
@@ -408,9 +409,9 @@ fn push_run(out: &mut String, run: &str, (head, tail): (bool, bool), chars: usiz
     }
 }
 
-/// Renders one finding as a code frame.
-pub fn render_finding(finding: &Finding, style: Style) -> String {
-    render_with(finding, style, &handler(style), &LineIndex::new(&finding.source))
+/// Renders one finding as a code frame, its path relative to `base`.
+pub fn render_finding(finding: &Finding, base: &Path, style: Style) -> String {
+    render_with(finding, base, style, &handler(style), &LineIndex::new(&finding.source))
 }
 
 fn handler(style: Style) -> GraphicalReportHandler {
@@ -419,17 +420,18 @@ fn handler(style: Style) -> GraphicalReportHandler {
 }
 
 /// Renders one finding whose source's line index is `index`.
-fn render_with(finding: &Finding, style: Style, handler: &GraphicalReportHandler, index: &LineIndex) -> String {
+fn render_with(finding: &Finding, base: &Path, style: Style, handler: &GraphicalReportHandler, index: &LineIndex) -> String {
     let cut = Cut::for_width(style.width);
     let labels: Vec<Range<usize>> =
         std::iter::once(finding.range.clone()).chain(finding.labels.iter().take(MAX_LABELS - 1).map(|l| l.range.clone())).collect();
     let (excerpt, spans) = Excerpt::new(&finding.source, index, &labels, cut);
-    let rendered = Rendered { finding, source: NamedSource::new(display_path(&finding.path), excerpt), spans, help: finding.help.clone() };
+    let rendered =
+        Rendered { finding, source: NamedSource::new(display_path(&finding.path, base), excerpt), spans, help: finding.help.clone() };
     let mut out = String::new();
     if handler.render_report(&mut out, &rendered).is_err() {
         out = format!(
             "{}:{}:{}: {} {}\n",
-            display_path(&finding.path),
+            display_path(&finding.path, base),
             finding.start.line,
             finding.start.column,
             finding.rule,
@@ -509,21 +511,21 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// Every finding's frame and the summary line.
-pub fn render(report: &Report, style: Style, with_time: bool) -> String {
-    let mut text = render_frames(report, style);
+/// Every finding's frame (paths relative to `base`) and the summary line.
+pub fn render(report: &Report, base: &Path, style: Style, with_time: bool) -> String {
+    let mut text = render_frames(report, base, style);
     text.push_str(&summary(report, with_time));
     text.push('\n');
     text
 }
 
 /// Every finding's frame, without the summary line (`--quiet`).
-pub fn render_frames(report: &Report, style: Style) -> String {
+pub fn render_frames(report: &Report, base: &Path, style: Style) -> String {
     let mut text = String::new();
     let handler = handler(style);
     let mut indexes = LineIndexes::default();
     for f in report.unsuppressed() {
-        text.push_str(&render_with(f, style, &handler, indexes.of(&f.source)));
+        text.push_str(&render_with(f, base, style, &handler, indexes.of(&f.source)));
     }
     text
 }
@@ -538,6 +540,11 @@ mod tests {
     use crate::fix::Applicability;
 
     const STYLE: Style = Style { color: false, width: 100 };
+
+    /// The directory the test findings' paths would be relative to (they are relative already).
+    fn base() -> &'static Path {
+        Path::new("/work")
+    }
 
     fn finding(source: &str, range: Range<usize>, labels: &[Range<usize>], edits: Vec<Edit>) -> Finding {
         let index = LineIndex::new(source);
@@ -603,7 +610,7 @@ mod tests {
 
     fn whole_frame(f: &Finding) -> String {
         let mut out = String::new();
-        let whole = Whole(f, NamedSource::new(display_path(&f.path), f.source.to_string()));
+        let whole = Whole(f, NamedSource::new(display_path(&f.path, base()), f.source.to_string()));
         handler(STYLE).render_report(&mut out, &whole).expect("renders");
         out
     }
@@ -611,7 +618,8 @@ mod tests {
     fn frame(f: &Finding) -> String {
         let mut out = String::new();
         let (excerpt, spans) = Excerpt::new(&f.source, &LineIndex::new(&f.source), &labels_of(f), Cut::for_width(STYLE.width));
-        let rendered = Rendered { finding: f, source: NamedSource::new(display_path(&f.path), excerpt), spans, help: f.help.clone() };
+        let rendered =
+            Rendered { finding: f, source: NamedSource::new(display_path(&f.path, base()), excerpt), spans, help: f.help.clone() };
         handler(STYLE).render_report(&mut out, &rendered).expect("renders");
         out
     }
@@ -708,7 +716,7 @@ mod tests {
     fn a_tall_label_is_cut_to_its_first_lines() {
         let source = numbered(20_000, "\n");
         let f = finding(&source, at(&source, "call_10").start..at(&source, "call_19990").end, &[], Vec::new());
-        let out = render_finding(&f, STYLE);
+        let out = render_finding(&f, base(), STYLE);
         assert!(out.lines().count() < 40, "{out}");
         // lines 10 to 21, and one line of context each side
         assert!(out.contains("t.py:10:11]") && out.contains(" 9 │") && out.contains("call_22(") && !out.contains("call_23("), "{out}");
@@ -719,7 +727,7 @@ mod tests {
     fn labels_far_apart_get_a_frame_each() {
         let source = numbered(5000, "\n");
         let f = finding(&source, at(&source, "call_4000"), &[at(&source, "call_100(")], Vec::new());
-        let out = render_finding(&f, STYLE);
+        let out = render_finding(&f, base(), STYLE);
         assert!(out.lines().count() < 30, "{out}");
         assert!(out.contains(" 100 │ line 100 = call_100(argument)") && out.contains(" 4000 │ line 4000 = call_4000(argument)"), "{out}");
         assert!(!out.contains("call_2000("), "{out}");
@@ -731,7 +739,7 @@ mod tests {
     fn a_long_line_is_cut_around_the_label_with_the_real_column() {
         let source = format!("é = [{}]; call(é)\n", "1, ".repeat(30_000));
         let f = finding(&source, at(&source, "call(é)"), &[], vec![Edit::replace(at(&source, "call"), "other")]);
-        let out = render_finding(&f, STYLE);
+        let out = render_finding(&f, base(), STYLE);
         let column = source.find("call").expect("call") + 1; // miette counts bytes
         assert!(out.contains(&format!("[t.py:1:{column}]")), "{out}");
         assert!(out.contains(" 1 │ …, 1, 1, ") && out.contains("1, 1, ]; call(é)"), "{out}");

@@ -2,6 +2,7 @@
 //! directory with `/` separators; lines and columns are 1-based (columns count Unicode scalar values); byte offsets
 //! are 0-based and end-exclusive.
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -110,7 +111,7 @@ impl LineIndexes {
     }
 }
 
-fn finding<'a>(f: &'a Finding, indexes: &mut LineIndexes) -> JsonFinding<'a> {
+fn finding<'a>(f: &'a Finding, indexes: &mut LineIndexes, base: &Path) -> JsonFinding<'a> {
     // only labels need the index (the finding's own positions are computed already)
     let labels = if f.labels.is_empty() {
         Vec::new()
@@ -130,7 +131,7 @@ fn finding<'a>(f: &'a Finding, indexes: &mut LineIndexes) -> JsonFinding<'a> {
     JsonFinding {
         rule: &f.rule,
         severity: f.severity.as_str(),
-        path: display_path(&f.path),
+        path: display_path(&f.path, base),
         start: Position { line: f.start.line, column: f.start.column },
         end: Position { line: f.end.line, column: f.end.column },
         start_byte: f.range.start,
@@ -152,14 +153,14 @@ fn finding<'a>(f: &'a Finding, indexes: &mut LineIndexes) -> JsonFinding<'a> {
     }
 }
 
-/// The whole report as a pretty-printed JSON document.
-pub fn render(report: &Report) -> String {
+/// The whole report as a pretty-printed JSON document, paths relative to `base`.
+pub fn render(report: &Report, base: &Path) -> String {
     let doc = Document {
         version: SCHEMA_VERSION,
         tool: Tool { name: "ctxlint", version: env!("CARGO_PKG_VERSION") },
         findings: {
             let mut indexes = LineIndexes::default();
-            report.findings.iter().map(|f| finding(f, &mut indexes)).collect()
+            report.findings.iter().map(|f| finding(f, &mut indexes, base)).collect()
         },
         summary: Summary {
             findings: report.unsuppressed().count(),

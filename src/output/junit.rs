@@ -1,5 +1,7 @@
 //! JUnit XML, as ruff and oxlint write it for CI test reports: one `<testsuite>` per file with findings, one failing
 //! `<testcase>` per finding; a clean run is one suite with one passing case.
+use std::path::Path;
+
 use super::display_path;
 use crate::report::Report;
 
@@ -22,8 +24,8 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// The whole report as one JUnit XML document.
-pub fn render(report: &Report) -> String {
+/// The whole report as one JUnit XML document, paths relative to `base`.
+pub fn render(report: &Report, base: &Path) -> String {
     let findings: Vec<_> = report.unsuppressed().collect();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let total = findings.len().max(1);
@@ -35,8 +37,8 @@ pub fn render(report: &Report) -> String {
     // findings are sorted by path: each run of one path is a suite
     let mut i = 0;
     while i < findings.len() {
-        let path = display_path(&findings[i].path);
-        let end = findings[i..].iter().position(|f| display_path(&f.path) != path).map_or(findings.len(), |n| i + n);
+        let path = display_path(&findings[i].path, base);
+        let end = findings[i..].iter().position(|f| display_path(&f.path, base) != path).map_or(findings.len(), |n| i + n);
         let file = escape(&path);
         out.push_str(&format!(
             "  <testsuite name=\"{file}\" tests=\"{n}\" disabled=\"0\" errors=\"0\" failures=\"{n}\" package=\"org.ctxlint\">\n",

@@ -3,6 +3,7 @@
 //! files are tool execution notifications, and fixes carry their edits. No `partialFingerprints`: GitHub computes
 //! `primaryLocationLineHash` itself, and a home-made one would be flagged.
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -227,8 +228,8 @@ fn uri_path_bytes(path: &[u8]) -> String {
     out
 }
 
-fn artifact(finding_path: &std::path::Path) -> ArtifactLocation {
-    let shown = display_path_bytes(finding_path);
+fn artifact(finding_path: &Path, base: &Path) -> ArtifactLocation {
+    let shown = display_path_bytes(finding_path, base);
     if finding_path.is_absolute() && shown.starts_with(b"/") {
         ArtifactLocation { uri: format!("file://{}", uri_path_bytes(&shown)), uri_base_id: None }
     } else {
@@ -248,10 +249,20 @@ fn region_with_snippet(lines: &LineIndex, source: &str, range: &std::ops::Range<
     Region { snippet, ..region(lines, source, range) }
 }
 
-fn location(f: &Finding, lines: &LineIndex, range: &std::ops::Range<usize>, id: Option<usize>, message: Option<String>) -> Location {
+fn location(
+    f: &Finding,
+    base: &Path,
+    lines: &LineIndex,
+    range: &std::ops::Range<usize>,
+    id: Option<usize>,
+    message: Option<String>,
+) -> Location {
     Location {
         id,
-        physical_location: PhysicalLocation { artifact_location: artifact(&f.path), region: region_with_snippet(lines, &f.source, range) },
+        physical_location: PhysicalLocation {
+            artifact_location: artifact(&f.path, base),
+            region: region_with_snippet(lines, &f.source, range),
+        },
         message: message.map(|m| Text { text: sentence(&m) }),
     }
 }
@@ -287,8 +298,8 @@ fn descriptor(rule: &Rule) -> Descriptor {
     }
 }
 
-/// The whole report as one SARIF log. `cwd_uri` is the `file://` URI of the directory paths are relative to.
-pub fn render(report: &Report, registry: &Registry, cwd_uri: &str) -> String {
+/// The whole report as one SARIF log, paths relative to `base` (the working directory), which is `%SRCROOT%`.
+pub fn render(report: &Report, base: &Path, registry: &Registry) -> String {
     let mut rules: Vec<&Rule> = registry.rules.iter().filter(|r| &*r.id != NOTIFICATION_RULE).collect();
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     let notification_rules: Vec<&Rule> = registry.rules.iter().filter(|r| &*r.id == NOTIFICATION_RULE).collect();
@@ -307,14 +318,14 @@ pub fn render(report: &Report, registry: &Registry, cwd_uri: &str) -> String {
             notifications.push(Notification {
                 level: "warning",
                 message: Text { text: sentence(&f.message) },
-                locations: vec![location(f, lines, &f.range, None, None)],
+                locations: vec![location(f, base, lines, &f.range, None, None)],
                 descriptor: Some(DescriptorReference { id: NOTIFICATION_RULE, index: 0 }),
             });
             continue;
         }
         let Some(&rule_index) = index_of.get(&*f.rule) else { continue };
         let related =
-            f.labels.iter().enumerate().map(|(i, l)| location(f, lines, &l.range, Some(i + 1), Some(l.message.clone()))).collect();
+            f.labels.iter().enumerate().map(|(i, l)| location(f, base, lines, &l.range, Some(i + 1), Some(l.message.clone()))).collect();
         let fixes = f
             .fix
             .iter()
@@ -322,7 +333,7 @@ pub fn render(report: &Report, registry: &Registry, cwd_uri: &str) -> String {
             .map(|fix| SarifFix {
                 description: Text { text: sentence(&format!("{} ({})", fix.description, fix.applicability.as_str())) },
                 artifact_changes: vec![ArtifactChange {
-                    artifact_location: artifact(&f.path),
+                    artifact_location: artifact(&f.path, base),
                     replacements: fix
                         .edits
                         .iter()
@@ -343,7 +354,7 @@ pub fn render(report: &Report, registry: &Registry, cwd_uri: &str) -> String {
             rule_index,
             level: level(f.severity),
             message: Text { text: message },
-            locations: vec![location(f, lines, &f.range, None, None)],
+            locations: vec![location(f, base, lines, &f.range, None, None)],
             related_locations: related,
             fixes,
             suppressions: f
@@ -377,7 +388,7 @@ pub fn render(report: &Report, registry: &Registry, cwd_uri: &str) -> String {
                 },
             },
             invocations: vec![Invocation { execution_successful: report.errors.is_empty(), tool_execution_notifications: notifications }],
-            original_uri_base_ids: BTreeMap::from([(SRCROOT, ArtifactLocation { uri: cwd_uri.to_string(), uri_base_id: None })]),
+            original_uri_base_ids: BTreeMap::from([(SRCROOT, ArtifactLocation { uri: base_uri(base), uri_base_id: None })]),
             column_kind: "unicodeCodePoints",
             results,
         }],
@@ -385,10 +396,10 @@ pub fn render(report: &Report, registry: &Registry, cwd_uri: &str) -> String {
     serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
 }
 
-/// The `file://` URI of the working directory, with a trailing slash.
-pub fn cwd_uri() -> String {
-    let cwd = std::env::current_dir().map(|p| super::path_bytes(&p)).unwrap_or_else(|_| b"/".to_vec());
-    let path = if cwd.starts_with(b"/") { cwd } else { [b"/".as_slice(), &cwd].concat() };
+/// The `file://` URI of the directory `base`, with a trailing slash (`file:///` for an empty `base`).
+fn base_uri(base: &Path) -> String {
+    let bytes = super::path_bytes(base);
+    let path = if bytes.starts_with(b"/") { bytes } else { [b"/".as_slice(), &bytes].concat() };
     let mut uri = format!("file://{}", uri_path_bytes(&path));
     if !uri.ends_with('/') {
         uri.push('/');
@@ -408,5 +419,9 @@ mod tests {
         assert_eq!(sentence("lost."), "lost.");
         assert_eq!(uri_path_bytes("src/a b/ü.py".as_bytes()), "src/a%20b/%C3%BC.py");
         assert_eq!(uri_path_bytes(b"caf\xe9\\x.py"), "caf%E9%5Cx.py");
+        assert_eq!(base_uri(Path::new("/work")), "file:///work/");
+        assert_eq!(base_uri(Path::new("/work/")), "file:///work/");
+        assert_eq!(base_uri(Path::new("/my repo")), "file:///my%20repo/");
+        assert_eq!(base_uri(Path::new("")), "file:///");
     }
 }
