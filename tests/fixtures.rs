@@ -60,37 +60,26 @@ fn every_fixture_matches_its_inline_expectations() {
     assert!(problems.is_empty(), "{} fixture problem(s):\n{}", problems.len(), problems.join("\n"));
 }
 
-/// Expectations are counted so that a rule cannot lose its cases silently: each core rule keeps at least 8 positive
-/// cases (so does every later rule), each Rust rule at least 10.
+/// Expectations are counted so that a rule cannot lose its cases silently: each rule keeps at least the
+/// `[tests] min-cases` its rule file names.
 #[test]
-fn every_core_rule_has_enough_positive_cases() {
+fn every_rule_has_its_minimum_of_positive_cases() {
     let mut files = Vec::new();
     fixture_files(Path::new("tests/fixtures"), &mut files);
-    let wanted = [
-        ("js/unbound-timer", 8),
-        ("js/floating-promise", 8),
-        ("py/executor-without-context", 8),
-        ("py/attach-without-detach", 8),
-        ("py/dangling-task", 8),
-        ("js/unbound-listener", 8),
-        ("js/consumer-without-extract", 8),
-        ("js/producer-without-inject", 8),
-        ("js/heavy-als-store", 8),
-        ("py/process-without-inject", 8),
-        ("py/background-task-in-span", 8),
-        ("py/span-across-yield", 8),
-        ("py/consumer-without-extract", 8),
-        ("rs/guard-across-await", 10),
-        ("rs/spawn-without-instrument", 10),
-    ];
-    for (rule, minimum) in wanted {
-        let mut count = 0;
-        for f in &files {
-            let source = std::fs::read_to_string(f).expect("utf-8");
-            let lang = Lang::from_path(f).expect("lang");
-            count += expectations::parse(lang, &source).expect("parse").iter().filter(|(_, r)| r == rule).count();
+    let mut found: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for f in &files {
+        let source = std::fs::read_to_string(f).expect("utf-8");
+        let lang = Lang::from_path(f).expect("lang");
+        for (_, rule) in expectations::parse(lang, &source).expect("parse") {
+            *found.entry(rule.to_string()).or_default() += 1;
         }
-        assert!(count >= minimum, "{rule} has only {count} positive fixture cases, wants {minimum}");
+    }
+    let registry = ctxlint::registry::builtin().expect("rules load");
+    for rule in &registry.rules {
+        let minimum = rule.spec.tests.min_cases;
+        let count = found.get(&*rule.id).copied().unwrap_or(0);
+        assert!(minimum >= 1, "{}: [tests] min-cases must be at least 1", rule.id);
+        assert!(count >= minimum, "{} has only {count} positive fixture cases, wants {minimum}", rule.id);
     }
 }
 
@@ -215,14 +204,11 @@ fn every_runtime_rule_has_witnesses() {
     let registry = ctxlint::registry::builtin().expect("rules load");
     for rule in &registry.rules {
         let Some(w) = &rule.spec.witness else {
-            // rules about the source or the comments themselves make no claim about the runtime
-            assert!(
-                ["parse-error", "unused-suppression", "suppression-without-reason"].contains(&&*rule.id),
-                "{} has no [witness]",
-                rule.id
-            );
+            // rules about the source or the comments themselves make no claim about the runtime, and say so
+            assert!(rule.spec.tests.no_witness.is_some(), "{} has no [witness] and no `[tests] no-witness` reason", rule.id);
             continue;
         };
+        assert!(rule.spec.tests.no_witness.is_none(), "{} has a [witness] and a `no-witness` reason", rule.id);
         assert!(!w.runtime.is_empty());
         for kind in ["bad", "good"] {
             assert!(w.programs.iter().any(|p| p.rsplit('/').next().is_some_and(|n| n.starts_with(kind))), "{}: no {kind} witness", rule.id);

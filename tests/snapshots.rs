@@ -1,4 +1,7 @@
-//! Snapshots of the real rendered output (no colour, 100 columns): one per rule's bad fixture, plus JSON.
+//! Snapshots of the real rendered output (no colour, 100 columns): every bad fixture of every rule in the registry,
+//! each snapshot beside its fixture (`bad.py` → `bad.py.snap`), plus JSON, SARIF and GitHub annotations.
+//!
+//! `INSTA_UPDATE=always cargo test --test snapshots` (or `cargo insta review`) writes new or changed snapshots.
 use std::path::{Path, PathBuf};
 
 use ctxlint::output::{human, json};
@@ -8,6 +11,36 @@ use ctxlint::run::{lint_paths, RunOptions};
 /// are relative already).
 fn base() -> &'static Path {
     Path::new("/work")
+}
+
+/// Where a rule's fixtures live, from `tests/`: `fixtures/<lang>/<name>`, or `fixtures/common/<id>`.
+fn fixture_dir(id: &str) -> String {
+    match id.split_once('/') {
+        Some((lang, name)) => format!("fixtures/{lang}/{name}"),
+        None => format!("fixtures/common/{id}"),
+    }
+}
+
+/// Every rule's bad fixtures, as the CLI shows them; a rule added to `rules/` is snapshotted without a line here.
+#[test]
+fn every_bad_fixture_of_every_rule() {
+    let registry = ctxlint::registry::builtin().expect("rules load");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for rule in &registry.rules {
+        insta::glob!(fixture_dir(&rule.id), "**/bad*", |path| {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let skipped = name.contains(".fixed.") || path.components().any(|c| c.as_os_str() == "node_modules");
+            if skipped || ctxlint::lang::Lang::from_path(path).is_none() {
+                return;
+            }
+            let relative = path.strip_prefix(root).unwrap_or(path);
+            let mut settings = insta::Settings::clone_current();
+            settings.set_snapshot_path(path.parent().expect("a fixture is in a folder"));
+            settings.remove_snapshot_suffix();
+            settings.set_prepend_module_to_snapshot(false);
+            settings.bind(|| insta::assert_snapshot!(name, human_output(&relative.to_string_lossy())));
+        });
+    }
 }
 
 fn human_output(path: &str) -> String {
@@ -20,94 +53,9 @@ fn human_output(path: &str) -> String {
 }
 
 #[test]
-fn js_unbound_timer() {
-    insta::assert_snapshot!(human_output("tests/fixtures/js/unbound-timer/stack/bad.js"));
-}
-
-#[test]
-fn js_floating_promise() {
-    insta::assert_snapshot!(human_output("tests/fixtures/js/floating-promise/node/bad.ts"));
-}
-
-#[test]
-fn js_floating_promise_under_stack() {
-    insta::assert_snapshot!(human_output("tests/fixtures/js/floating-promise/browser/bad.js"));
-}
-
-#[test]
-fn js_unbound_listener() {
-    insta::assert_snapshot!(human_output("tests/fixtures/js/unbound-listener/node/bad.js"));
-}
-
-#[test]
-fn js_consumer_without_extract() {
-    insta::assert_snapshot!(human_output("tests/fixtures/js/consumer-without-extract/service/bad-queues.js"));
-}
-
-#[test]
-fn js_producer_without_inject() {
-    insta::assert_snapshot!(human_output("tests/fixtures/js/producer-without-inject/service/bad.ts"));
-}
-
-#[test]
-fn js_heavy_als_store() {
-    insta::assert_snapshot!(human_output("tests/fixtures/js/heavy-als-store/bad.js"));
-}
-
-#[test]
-fn py_executor_without_context() {
-    insta::assert_snapshot!(human_output("tests/fixtures/py/executor-without-context/bad.py"));
-}
-
-#[test]
-fn py_attach_without_detach() {
-    insta::assert_snapshot!(human_output("tests/fixtures/py/attach-without-detach/bad.py"));
-}
-
-#[test]
-fn py_dangling_task() {
-    insta::assert_snapshot!(human_output("tests/fixtures/py/dangling-task/bad.py"));
-}
-
-#[test]
-fn py_process_without_inject() {
-    insta::assert_snapshot!(human_output("tests/fixtures/py/process-without-inject/bad.py"));
-}
-
-#[test]
-fn py_background_task_in_span() {
-    insta::assert_snapshot!(human_output("tests/fixtures/py/background-task-in-span/bad.py"));
-}
-
-#[test]
-fn py_span_across_yield() {
-    insta::assert_snapshot!(human_output("tests/fixtures/py/span-across-yield/bad.py"));
-}
-
-#[test]
-fn py_consumer_without_extract() {
-    insta::assert_snapshot!(human_output("tests/fixtures/py/consumer-without-extract/bad.py"));
-}
-
-#[test]
-fn parse_error() {
-    insta::assert_snapshot!(human_output("tests/fixtures/common/parse-error/bad.ts"));
-}
-
-#[test]
 fn json_document() {
     let report = lint_paths(&[PathBuf::from("tests/fixtures/py/dangling-task/bad.py")], &RunOptions::default()).expect("rules load");
     insta::assert_snapshot!(json::render(&report, base()));
-}
-
-#[test]
-fn rs_guard_across_await() {
-    insta::assert_snapshot!(human_output("tests/fixtures/rs/guard-across-await/bad.rs"));
-}
-
-#[test]
-fn rs_spawn_without_instrument() {
-    insta::assert_snapshot!(human_output("tests/fixtures/rs/spawn-without-instrument/bad.rs"));
 }
 
 #[test]

@@ -45,9 +45,22 @@ pub struct RuleSpec {
     #[serde(default)]
     pub fix: Option<FixSpec>,
     pub docs: Docs,
+    /// What the test suite asks of the rule's fixtures.
+    pub tests: TestSpec,
     /// The programs that show the rule's claim against the real runtime (tests/witness/), for rules that make one.
     #[serde(default)]
     pub witness: Option<Witness>,
+}
+
+/// The rule's test metadata, read by the fixture tests.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TestSpec {
+    /// Positive fixture cases (inline `expect:` marks) the rule keeps at least, so it cannot lose them silently.
+    pub min_cases: usize,
+    /// Why the rule has no `[witness]`: it makes no claim about a runtime. Every other rule has one.
+    #[serde(default)]
+    pub no_witness: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -23,6 +23,8 @@ bad = "b"
 good = "g"
 fix-safety = "f"
 known-problems = "k"
+[tests]
+min-cases = 1
 "#;
 
 const QUERY: &str = r#"(call function: (identifier) @method) @report"#;
