@@ -171,11 +171,12 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
             return None;
         }
         // a file no selected rule reads (`--select js/` and a Python file) is not linted, nor counted
-        if !linter.has_rules_for(&settings, path, lang) {
+        let job = FileJob { settings: &settings, path, lang };
+        if !linter.has_rules_for(job) {
             return None;
         }
         let limit = if explicit { SizeLimit(None) } else { settings.max_file_size };
-        Some(linter.lint_file(ws, &settings, path, lang, limit))
+        Some(linter.lint_file(ws, job, limit))
     };
 
     let named = || walked.files.par_iter().map_init(Workspace::default, |ws, (path, lang)| lint(ws, path, *lang, true)).collect::<Vec<_>>();
@@ -290,7 +291,7 @@ fn lint_with(configs: &ConfigResolver, path: &Path, text: &str, valid: bool, opt
     let settings = configs.settings_for(path).map_err(|e| LintTextError::Run(RunError::Config(e)))?;
     let resolver = JsModelResolver::new(JsModelChoice::Auto);
     let linter = Linter { registry, options, resolver: &resolver };
-    Ok(linter.lint_decoded(&mut Workspace::default(), &settings, path, lang, Arc::from(text), valid))
+    Ok(linter.lint_decoded(&mut Workspace::default(), FileJob { settings: &settings, path, lang }, Arc::from(text), valid))
 }
 
 /// Lints one in-memory text as if it were the file at `path` (whose extension picks the language). A text with NUL
@@ -313,6 +314,14 @@ fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
+/// One file to lint: where it is, its language, and the settings that apply to it.
+#[derive(Clone, Copy)]
+struct FileJob<'a> {
+    settings: &'a Settings,
+    path: &'a Path,
+    lang: Lang,
+}
+
 /// What every file of a run shares.
 struct Linter<'a> {
     registry: &'a Registry,
@@ -322,7 +331,8 @@ struct Linter<'a> {
 
 impl Linter<'_> {
     /// Does any rule enabled for `path` read files of `lang`?
-    fn has_rules_for(&self, settings: &Settings, path: &Path, lang: Lang) -> bool {
+    fn has_rules_for(&self, job: FileJob<'_>) -> bool {
+        let FileJob { settings, path, lang } = job;
         let for_path;
         let enabled = match &self.options.engine.enabled {
             Some(enabled) => enabled,
@@ -335,14 +345,8 @@ impl Linter<'_> {
     }
 
     /// Runs the engine on one source with the settings that apply to it, then applies severity overrides.
-    fn run_engine(
-        &self,
-        ws: &mut Workspace,
-        settings: &Settings,
-        path: &Path,
-        lang: Lang,
-        text: Arc<str>,
-    ) -> Result<Vec<Finding>, EngineError> {
+    fn run_engine(&self, ws: &mut Workspace, job: FileJob<'_>, text: Arc<str>) -> Result<Vec<Finding>, EngineError> {
+        let FileJob { settings, path, lang } = job;
         let options = self.options;
         let engine_options = EngineOptions {
             prefilter: options.engine.prefilter,
@@ -360,7 +364,8 @@ impl Linter<'_> {
     }
 
     /// Reads and lints one file, unless it is larger than `limit`.
-    fn lint_file(&self, ws: &mut Workspace, settings: &Settings, path: &Path, lang: Lang, limit: SizeLimit) -> FileOutcome {
+    fn lint_file(&self, ws: &mut Workspace, job: FileJob<'_>, limit: SizeLimit) -> FileOutcome {
+        let path = job.path;
         if let Ok(meta) = std::fs::metadata(path) {
             // whatever the limit, even for a named file: not read at all
             if crate::size::over_hard_limit(meta.len()) {
@@ -382,8 +387,8 @@ impl Linter<'_> {
             return FileOutcome::Binary;
         }
         match String::from_utf8(bytes) {
-            Ok(s) => self.lint_decoded(ws, settings, path, lang, Arc::from(s), true),
-            Err(e) => self.lint_decoded(ws, settings, path, lang, Arc::from(invalid_bytes_as_question_marks(e.as_bytes())), false),
+            Ok(s) => self.lint_decoded(ws, job, Arc::from(s), true),
+            Err(e) => self.lint_decoded(ws, job, Arc::from(invalid_bytes_as_question_marks(e.as_bytes())), false),
         }
     }
 
@@ -414,7 +419,7 @@ impl Linter<'_> {
             Ok(s) => Arc::from(s),
             Err(e) => Arc::from(invalid_bytes_as_question_marks(e.as_bytes())),
         };
-        match self.run_engine(ws, settings, path, lang, text) {
+        match self.run_engine(ws, FileJob { settings, path, lang }, text) {
             Ok(findings) => {
                 let notices = if self.options.fix.apply {
                     vec![format!("{}: a named pipe is linted but never fixed", path.display())]
@@ -429,7 +434,8 @@ impl Linter<'_> {
     }
 
     /// Lints (and with `--fix` fixes) a file's text; `valid`: the file was valid UTF-8 (else it is never fixed).
-    fn lint_decoded(&self, ws: &mut Workspace, settings: &Settings, path: &Path, lang: Lang, text: Arc<str>, valid: bool) -> FileOutcome {
+    fn lint_decoded(&self, ws: &mut Workspace, job: FileJob<'_>, text: Arc<str>, valid: bool) -> FileOutcome {
+        let path = job.path;
         // standard input, pipes, and a file that grew since its size was checked
         if crate::size::over_hard_limit(text.len() as u64) {
             return FileOutcome::TooLarge(crate::size::hard_limit_notice(path, text.len() as u64));
@@ -437,7 +443,7 @@ impl Linter<'_> {
         if text.contains('\0') {
             return FileOutcome::Binary;
         }
-        let findings = match self.run_engine(ws, settings, path, lang, text.clone()) {
+        let findings = match self.run_engine(ws, job, text.clone()) {
             Ok(findings) => findings,
             Err(e @ EngineError::OutOfTime(_)) => return FileOutcome::TooSlow(format!("{}: {e}", path.display())),
             Err(e) => return FileOutcome::Failed(format!("{}: {e}", path.display())),
@@ -448,7 +454,7 @@ impl Linter<'_> {
             let notice = format!("{}: not valid UTF-8; linted with each invalid byte read as `?`{fixing}", path.display());
             return FileOutcome::Linted(findings, vec![notice], None);
         }
-        match self.fix(ws, settings, path, lang, text, findings) {
+        match self.fix(ws, job, text, findings) {
             Ok((findings, notices, fixed)) => FileOutcome::Linted(findings, notices, fixed),
             Err(e) => FileOutcome::Failed(format!("{}: {e}", path.display())),
         }
@@ -456,19 +462,12 @@ impl Linter<'_> {
 
     /// With `--fix`/`--diff`, applies the fixes of `findings` to `text` until none is left; returns the findings of the
     /// fixed text (or `findings` unchanged), notices about dropped fixes, and the fixed file when it changed.
-    fn fix(
-        &self,
-        ws: &mut Workspace,
-        settings: &Settings,
-        path: &Path,
-        lang: Lang,
-        text: Arc<str>,
-        findings: Vec<Finding>,
-    ) -> Result<Linted, String> {
+    fn fix(&self, ws: &mut Workspace, job: FileJob<'_>, text: Arc<str>, findings: Vec<Finding>) -> Result<Linted, String> {
         if !self.options.fix.apply {
             return Ok((findings, Vec::new(), None));
         }
-        let mut host = Host { linter: self, ws, settings, path, lang };
+        let path = job.path;
+        let mut host = Host { linter: self, ws, job };
         // only a file with a fix can change (and need its findings back when its write fails)
         let before = if findings.iter().any(|f| f.fix.is_some()) { findings.clone() } else { Vec::new() };
         let outcome = fixer::fix_file(&mut host, &text, findings, self.options.fix.policy)?;
@@ -509,17 +508,15 @@ pub fn invalid_bytes_as_question_marks(bytes: &[u8]) -> String {
 struct Host<'a, 'r> {
     linter: &'a Linter<'r>,
     ws: &'a mut Workspace,
-    settings: &'a Settings,
-    path: &'a Path,
-    lang: Lang,
+    job: FileJob<'a>,
 }
 
 impl FixHost for Host<'_, '_> {
     fn lint(&mut self, text: &str) -> Result<Vec<Finding>, String> {
-        self.linter.run_engine(self.ws, self.settings, self.path, self.lang, Arc::from(text)).map_err(|e| e.to_string())
+        self.linter.run_engine(self.ws, self.job, Arc::from(text)).map_err(|e| e.to_string())
     }
 
     fn has_syntax_error(&mut self, text: &str) -> bool {
-        self.ws.parse(self.lang, text).map_or(true, |tree| tree.root_node().has_error())
+        self.ws.parse(self.job.lang, text).map_or(true, |tree| tree.root_node().has_error())
     }
 }
