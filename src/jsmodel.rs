@@ -153,7 +153,7 @@ impl JsModelResolver {
     fn manifest_project(&self, dir: &Path) -> Option<JsProject> {
         let manifest = dir.join("package.json");
         // only a regular file: a FIFO named package.json would block the run forever
-        let Ok(Some(bytes)) = crate::walk::read_regular_file(&manifest) else { return None };
+        let Ok(Some(bytes)) = crate::files::read_regular_file(&manifest) else { return None };
         let text = String::from_utf8(bytes).ok()?;
         match serde_json::from_str::<PackageJson>(&text) {
             Ok(pkg) => {

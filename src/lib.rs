@@ -12,6 +12,7 @@ pub mod docs;
 pub mod engine;
 pub mod expectations;
 pub mod file_cx;
+pub mod files;
 pub mod finding;
 pub mod fix;
 pub mod jsmodel;

@@ -164,7 +164,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
                 return None;
             }
         };
-        if !explicit && settings.excludes(&config::absolute(path)) {
+        if !explicit && settings.excludes(&crate::files::absolute(path)) {
             return None;
         }
         if explicit && options.force_exclude && force_excluded(&settings, path) {
@@ -199,7 +199,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
         }
     };
     let visit = |ws: &mut Workspace, path: PathBuf, lang: Lang| {
-        if !seen.lock().unwrap_or_else(|e| e.into_inner()).insert(config::absolute(&path)) {
+        if !seen.lock().unwrap_or_else(|e| e.into_inner()).insert(crate::files::absolute(&path)) {
             return;
         }
         if let Some(outcome) = lint(ws, &path, lang, false) {
@@ -237,7 +237,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
 /// With `--force-exclude`, is the named file (or standard input's name) `path` excluded: by `exclude` /
 /// `extend-exclude`, by the default excludes, or by an ignore file?
 fn force_excluded(settings: &Settings, path: &Path) -> bool {
-    let absolute = config::absolute(path);
+    let absolute = crate::files::absolute(path);
     settings.excludes(&absolute) || settings.excludes_by_default(&absolute) || walk::ignored_by_ignore_files(path)
 }
 
@@ -337,7 +337,7 @@ impl Linter<'_> {
         let enabled = match &self.options.engine.enabled {
             Some(enabled) => enabled,
             None => {
-                for_path = settings.rules_for(&config::absolute(path));
+                for_path = settings.rules_for(&crate::files::absolute(path));
                 &for_path
             }
         };
@@ -350,7 +350,7 @@ impl Linter<'_> {
         let options = self.options;
         let engine_options = EngineOptions {
             prefilter: options.engine.prefilter,
-            enabled: Some(options.engine.enabled.clone().unwrap_or_else(|| settings.rules_for(&config::absolute(path)))),
+            enabled: Some(options.engine.enabled.clone().unwrap_or_else(|| settings.rules_for(&crate::files::absolute(path)))),
             require_reason: options.engine.require_reason || settings.require_reason,
         };
         let project = self.resolver.project_for(path, settings.js_model);
@@ -381,7 +381,7 @@ impl Linter<'_> {
         }
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
-            Err(e) => return FileOutcome::Failed(format!("{}: {}", path.display(), walk::describe_io(&e))),
+            Err(e) => return FileOutcome::Failed(format!("{}: {}", path.display(), crate::files::describe_io(&e))),
         };
         if bytes.contains(&0) {
             return FileOutcome::Binary;
@@ -404,7 +404,7 @@ impl Linter<'_> {
                     crate::size::human(STREAM_LIMIT)
                 ))
             }
-            Err(e) => return FileOutcome::Failed(format!("{}: {}", path.display(), walk::describe_io(&e))),
+            Err(e) => return FileOutcome::Failed(format!("{}: {}", path.display(), crate::files::describe_io(&e))),
         };
         let Some(lang) = lang.or_else(|| Lang::from_shebang(&bytes)) else {
             return FileOutcome::Failed(format!(

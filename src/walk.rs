@@ -33,12 +33,12 @@ pub fn explicit(paths: &[PathBuf]) -> (Walked, Vec<PathBuf>) {
     let mut identities = std::collections::HashSet::new();
     for path in paths {
         match std::fs::metadata(path) {
-            Err(e) => out.errors.push(format!("{}: {}", path.display(), describe_io(&e))),
+            Err(e) => out.errors.push(format!("{}: {}", path.display(), crate::files::describe_io(&e))),
             Ok(meta) if meta.is_file() => match Lang::from_path(path) {
                 Some(lang) => {
-                    let identity = std::fs::canonicalize(path).unwrap_or_else(|_| crate::config::absolute(path));
+                    let identity = std::fs::canonicalize(path).unwrap_or_else(|_| crate::files::absolute(path));
                     if identities.insert(identity) {
-                        out.explicit.insert(crate::config::absolute(path));
+                        out.explicit.insert(crate::files::absolute(path));
                         out.files.push((clean(path), lang));
                     }
                 }
@@ -104,27 +104,6 @@ fn special_kind(meta: &std::fs::Metadata) -> SpecialKind {
     }
 }
 
-/// Reads a file only if it is a regular file: opened without blocking (a FIFO planted under a name that is read, such
-/// as `package.json`, would otherwise hang the run), then checked on the open handle. `Ok(None)`: not a regular file.
-pub fn read_regular_file(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    use std::io::Read;
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    let mut file = options.open(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Ok(None);
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
-    file.read_to_end(&mut bytes)?;
-    Ok(Some(bytes))
-}
-
 /// The files the walk itself reads in a directory (the `ignore` crate opens them with a blocking open).
 const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore", IGNORE_FILE, ".git/info/exclude"];
 
@@ -164,7 +143,7 @@ pub fn walk_dirs_pruned<S: Send>(
     let dirs: Vec<&PathBuf> = dirs
         .iter()
         .filter(|dir| {
-            let absolute = crate::config::absolute(dir);
+            let absolute = crate::files::absolute(dir);
             let parents = absolute.ancestors().skip(1).map(Path::to_path_buf);
             match std::iter::once(dir.to_path_buf()).chain(parents).find_map(|d| special_ignore_file(&d)) {
                 Some(file) => {
@@ -238,7 +217,7 @@ pub fn walk_dirs_pruned<S: Send>(
 /// above it, and a repository inside an ignored build directory is linted). An ignore file that is not a regular file
 /// is never opened.
 pub fn ignored_by_ignore_files(path: &Path) -> bool {
-    let absolute = crate::config::absolute(path);
+    let absolute = crate::files::absolute(path);
     for dir in absolute.ancestors().skip(1) {
         if let Some(ignored) = ignore_files_decide(dir, &absolute) {
             return ignored;
@@ -285,13 +264,5 @@ fn clean(path: &Path) -> PathBuf {
         path.to_path_buf()
     } else {
         stripped.to_path_buf()
-    }
-}
-
-pub fn describe_io(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => e.to_string(),
     }
 }

@@ -8,8 +8,3 @@ mod js_messaging;
 mod py_common;
 
 include!(concat!(env!("OUT_DIR"), "/checks.rs"));
-
-/// The check of the rule `id`: a rule's own, or one of the engine's suppression checks.
-pub fn find(id: &str) -> Option<&'static CheckDef> {
-    CHECKS.iter().chain(crate::suppress::CHECKS).copied().find(|c| c.rule == id)
-}

@@ -51,7 +51,7 @@ pub(super) fn write_report(report: &Report, args: &CheckArgs, registry: &Registr
         let format = target.format.unwrap_or(args.format);
         stdout_taken |= target.format.is_none();
         if let Err(e) = std::fs::write(&target.file, render(format, false)) {
-            notice::error(format_args!("cannot write {}: {}", target.file.display(), crate::walk::describe_io(&e)));
+            notice::error(format_args!("cannot write {}: {}", target.file.display(), crate::files::describe_io(&e)));
             return ExitStatus::Error;
         }
     }

@@ -5,7 +5,8 @@ use super::exit::ExitStatus;
 use super::run_error::run_failed;
 use super::stdout::{emit, finish};
 use super::SettingsArgs;
-use crate::config::{absolute, Settings, DEFAULT_EXCLUDES};
+use crate::config::{Settings, DEFAULT_EXCLUDES};
+use crate::files::absolute;
 use crate::output::display_path;
 use crate::run::RunError;
 

@@ -1,5 +1,6 @@
 //! Discovery: which configuration file applies to a path (the nearest one, a fixed one, or none), found by walking up
 //! from the file's directory, with a cache so each file is read once per run.
+use crate::files::absolute;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -125,35 +126,6 @@ impl ConfigResolver {
         cache.defaults = Some(defaults.clone());
         Ok(defaults)
     }
-}
-
-/// An absolute, lexically clean form of a path (no symlinks resolved, no file system access).
-pub fn absolute(path: &Path) -> PathBuf {
-    if path.is_absolute() {
-        lexically_clean(path)
-    } else {
-        lexically_clean(&std::env::current_dir().unwrap_or_default().join(path))
-    }
-}
-
-/// [`absolute`] with relative paths taken from `base` instead of the working directory.
-pub fn absolute_in(base: &Path, path: &Path) -> PathBuf {
-    lexically_clean(&base.join(path))
-}
-
-/// `path` without its `.` components, each `..` taking off the component before it.
-fn lexically_clean(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ pub(super) fn load(path: &Path) -> Result<Option<Loaded>, ConfigError> {
         path: path.to_path_buf(),
         source: String::new(),
         span: None,
-        message: format!("cannot read: {}", crate::walk::describe_io(&e)),
+        message: format!("cannot read: {}", crate::files::describe_io(&e)),
     })?;
     load_text(path, text)
 }

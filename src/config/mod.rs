@@ -9,7 +9,7 @@ mod resolve;
 mod schema;
 mod settings;
 
-pub use discovery::{absolute, absolute_in, ConfigResolver, Discovery, FILE_NAMES};
+pub use discovery::{ConfigResolver, Discovery, FILE_NAMES};
 pub use error::ConfigError;
 pub use resolve::{check_cli_selectors, settings_from_text, CliOverrides};
 pub use schema::{JsSection, RawConfig, RawSize};

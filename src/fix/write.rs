@@ -11,8 +11,8 @@ use std::fs::{File, Metadata};
 use std::io::{Read, Write};
 use std::path::Path;
 
+use crate::files::describe_io;
 use crate::signals::InFlight;
-use crate::walk::describe_io;
 
 /// Replaces the file's text with `new` atomically, keeping its owner, group, permissions and extended attributes;
 /// refuses when the file no longer holds `old` (it changed since it was linted), or changes before the rename.

@@ -49,7 +49,7 @@ fn severity(s: Severity) -> &'static str {
 /// The path GitLab shows: relative to `project` (`CI_PROJECT_DIR`) when the file is under it, else to `base`.
 fn issue_path(path: &Path, base: &Path, project: Option<&Path>) -> String {
     if let Some(project) = project {
-        let absolute = crate::config::absolute_in(base, path);
+        let absolute = crate::files::absolute_in(base, path);
         if let Ok(rel) = absolute.strip_prefix(project) {
             return rel.to_string_lossy().replace('\\', "/");
         }

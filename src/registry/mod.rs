@@ -165,7 +165,7 @@ impl Registry {
             if spec.id != expected_id {
                 return Err(err(path, None, format!("rule id `{}` does not match its file (expected `{expected_id}`)", spec.id)));
             }
-            let check = checks::find(&spec.id).ok_or_else(|| {
+            let check = find_check(&spec.id).ok_or_else(|| {
                 let module = expected_id.replace(['/', '-'], "_");
                 err(
                     path,
@@ -252,6 +252,11 @@ impl Registry {
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| &*r.id == id)
     }
+}
+
+/// The check of the rule `id`: a rule's own (`src/checks/`), or one of the engine's suppression checks.
+fn find_check(id: &str) -> Option<&'static CheckDef> {
+    checks::CHECKS.iter().chain(crate::suppress::CHECKS).copied().find(|c| c.rule == id)
 }
 
 fn find_query<'q>(queries: &BTreeMap<&'q str, &'q str>, lang: Lang, stem: &str) -> Option<(String, &'q str)> {
