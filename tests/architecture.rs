@@ -99,3 +99,21 @@ fn an_upward_import_is_reported() {
     assert_eq!(module_of(Path::new("src/checks/py_x.rs")).as_deref(), Some("checks"));
     assert_eq!(module_of(Path::new("src/fix/mod.rs")).as_deref(), Some("fix"));
 }
+
+/// The rules' checks are declared by the `mod` lines build.rs generates, which `cargo fmt` does not follow: check
+/// their formatting here (`cargo fmt -- src/checks/*.rs` formats them).
+#[test]
+fn the_checks_are_formatted() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir("src/checks")
+        .expect("src/checks")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    let out = std::process::Command::new("rustfmt")
+        .args(["--check", "--edition", "2021"])
+        .args(&files)
+        .output()
+        .expect("rustfmt runs (rustup component add rustfmt)");
+    assert!(out.status.success(), "run `cargo fmt -- src/checks/*.rs`:\n{}", String::from_utf8_lossy(&out.stdout));
+}

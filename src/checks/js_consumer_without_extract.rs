@@ -7,8 +7,8 @@ use tree_sitter::Node;
 
 use super::js_common::implicit_context_use;
 use super::js_messaging::{callable, calls_named, object_property, receiver_word, System};
-use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::js::{arguments, callee_object, is_function};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::syntax::{unparen, Preorder};
 
@@ -147,10 +147,12 @@ fn worker_data(cx: &FileCx<'_>, node: Node<'_>) -> Option<Hit> {
     if Preorder::new(root).any(|n| n.kind() == "call_expression" && facts.callee_name(n) == Some("extract")) {
         return None;
     }
-    Some(Hit::at(node.byte_range())
-        .var("call", "workerData")
-        .var("system", System::WorkerThreads.name())
-        .var("fix", System::WorkerThreads.extract_fix())
-        .variant("worker-data")
-        .label("use", use_site.child_by_field_name("function").unwrap_or(use_site)))
+    Some(
+        Hit::at(node.byte_range())
+            .var("call", "workerData")
+            .var("system", System::WorkerThreads.name())
+            .var("fix", System::WorkerThreads.extract_fix())
+            .variant("worker-data")
+            .label("use", use_site.child_by_field_name("function").unwrap_or(use_site)),
+    )
 }

@@ -6,12 +6,12 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::js::{arguments, callee_object, enclosing_function, is_async, is_function, JsFacts};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
 use crate::jsmodel::JsModel;
-use crate::syntax::{unparen};
+use crate::syntax::unparen;
 
 pub static CHECK: CheckDef = CheckDef {
     rule: "js/floating-promise",

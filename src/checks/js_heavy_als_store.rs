@@ -3,8 +3,8 @@
 use tree_sitter::Node;
 
 use super::js_common::parameter_names;
-use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::js::{arguments, callee_object, is_function};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::syntax::{ancestors, named_children, unparen};
 

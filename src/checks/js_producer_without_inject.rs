@@ -6,8 +6,8 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::js_messaging::{calls_named, object_property, receiver_word, System};
-use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::js::{arguments, callee_object, enclosing_function, JsFacts};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::syntax::unparen;
 
@@ -36,11 +36,13 @@ fn run<'t>(cx: &FileCx<'t>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit
         return None;
     }
     let shown = crate::template::one_line(cx.text_range(at.clone()));
-    Some(Hit::at(at)
-        .var("call", crate::template::shorten(&shown))
-        .var("system", system.name())
-        .var("fix", system.inject_fix())
-        .label("scope", scope.node))
+    Some(
+        Hit::at(at)
+            .var("call", crate::template::shorten(&shown))
+            .var("system", system.name())
+            .var("fix", system.inject_fix())
+            .label("scope", scope.node),
+    )
 }
 
 /// The system of a send, and the range to report.

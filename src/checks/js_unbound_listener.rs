@@ -3,8 +3,8 @@
 use tree_sitter::Node;
 
 use super::js_common::{bind_wrapper, context_api_for_fix, implicit_context_use, is_context_bind_of, parameter_names, BindKind};
+use crate::analysis::js::{arguments, callee_object, enclosing_function, is_function, JsFacts, ScopeKind};
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
-use crate::analysis::js::{arguments, callee_object, enclosing_function, is_function, ScopeKind, JsFacts};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
 use crate::jsmodel::JsModel;

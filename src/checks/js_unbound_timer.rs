@@ -3,12 +3,12 @@
 use super::js_common::{context_api_for_fix, implicit_context_use, reads_active};
 use tree_sitter::Node;
 
-use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::js::{arguments, await_before, callee_object, enclosing_function};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
 use crate::jsmodel::JsModel;
-use crate::syntax::{unparen};
+use crate::syntax::unparen;
 
 pub static CHECK: CheckDef = CheckDef {
     rule: "js/unbound-timer",
@@ -48,11 +48,13 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
                 let after_await = enclosing_function(call).and_then(|f| await_before(f, callback.start_byte()));
                 if cx.js_model == JsModel::Stack && args.first().is_some_and(|a| reads_active(facts, *a)) {
                     if let Some(aw) = after_await {
-                        return Some(Hit::at(callee.byte_range())
-                            .var("model", model_var)
-                            .variant("bind-after-await")
-                            .label("scope", scope.node)
-                            .label("await", aw));
+                        return Some(
+                            Hit::at(callee.byte_range())
+                                .var("model", model_var)
+                                .variant("bind-after-await")
+                                .label("scope", scope.node)
+                                .label("await", aw),
+                        );
                     }
                 }
                 return None;
@@ -63,11 +65,7 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     let inner = if callback.kind() == "call_expression" && facts.callee_name(callback) == Some("bind") {
         let args = arguments(callback);
         match (args.len(), callee_object(callback)) {
-            (1, Some(obj))
-                if cx.text(obj).contains("AsyncResource") || facts.is_als(obj) || cx.text(obj) == "AsyncLocalStorage" =>
-            {
-                args[0]
-            }
+            (1, Some(obj)) if cx.text(obj).contains("AsyncResource") || facts.is_als(obj) || cx.text(obj) == "AsyncLocalStorage" => args[0],
             _ => callback,
         }
     } else {

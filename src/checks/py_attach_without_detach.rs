@@ -4,8 +4,8 @@
 //! that returns its token are fine.
 use tree_sitter::Node;
 
-use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::python::{enclosing_function, enclosing_scope, positional_arg, PyFacts};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::fix::{Applicability, Edit};
 use crate::syntax::{self, ancestors, contains, named_children, Preorder};
@@ -47,8 +47,7 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
         "argument_list" | "list" | "tuple" | "set" => {
             let collected = parent.kind() != "argument_list"
                 || parent.parent().and_then(|c| c.child_by_field_name("function")).is_some_and(|f| {
-                    f.kind() == "attribute"
-                        && f.child_by_field_name("attribute").is_some_and(|a| COLLECT.contains(&cx.text(a)))
+                    f.kind() == "attribute" && f.child_by_field_name("attribute").is_some_and(|a| COLLECT.contains(&cx.text(a)))
                 });
             if collected {
                 Some(Hit::at(at).var("token", "the token").variant("collected"))
@@ -183,11 +182,7 @@ fn is_detach(py: &PyFacts, call: Node<'_>) -> bool {
 
 /// Every `detach(token)` below `root`, in order.
 fn detach_calls<'t>(py: &PyFacts, root: Node<'t>, token: &str) -> Vec<Node<'t>> {
-    syntax::find_all(
-        root,
-        |_| false,
-        |n| is_detach(py, n) && positional_arg(n, 0).is_some_and(|a| py.text(a) == token),
-    )
+    syntax::find_all(root, |_| false, |n| is_detach(py, n) && positional_arg(n, 0).is_some_and(|a| py.text(a) == token))
 }
 
 /// How to call detach, named like the attach (`context.attach` → `context.detach`), when that name is imported.
@@ -250,10 +245,7 @@ fn wrap_rest_in_try(cx: &FileCx<'_>, stmt: Node<'_>, token: &str, detach: &str, 
         if n.kind() == "string" && n.start_position().row != n.end_position().row {
             return None;
         }
-        if n.kind() == "call"
-            && cx.text(n).contains("detach(")
-            && positional_arg(n, 0).is_some_and(|a| cx.text(a) == token)
-        {
+        if n.kind() == "call" && cx.text(n).contains("detach(") && positional_arg(n, 0).is_some_and(|a| cx.text(a) == token) {
             return None;
         }
         // the token handed to someone else, who may detach it: a finally would detach it twice

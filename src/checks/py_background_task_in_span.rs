@@ -2,8 +2,8 @@
 //! without handing it the context: the task runs after the response, with the ROOT context.
 use tree_sitter::Node;
 
-use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::python::enclosing_function;
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::syntax::{named_children, Preorder};
 

@@ -3,10 +3,10 @@
 //! queue.get()` worker loops) that start spans without `extract(...)`: every message starts a new trace.
 use tree_sitter::Node;
 
-use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::python::{enclosing_function, positional_arg, PyFacts};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
-use crate::syntax::{Preorder};
+use crate::syntax::Preorder;
 
 pub static CHECK: CheckDef = CheckDef {
     rule: "py/consumer-without-extract",

@@ -3,8 +3,8 @@
 //! `TaskGroup.create_task` is fine: the group holds its tasks.
 use tree_sitter::Node;
 
-use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::python::{enclosing_scope, PyFacts};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
 use crate::syntax::{self, ancestors, contains, Preorder};

@@ -5,8 +5,8 @@
 use tree_sitter::Node;
 
 use super::py_common::{copy_context_for_fix, in_loop_without, is_copy_context_call};
-use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::python::{enclosing_function, positional_arg, PyFacts};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
 use crate::syntax::{self, named_children, Preorder};
@@ -88,8 +88,8 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
         let local = cx.text(func);
         let is_thread = py.resolves_to(func, &["threading.Thread"])
             || (py.classes.contains_key(local) && py.class_extends(local, &["threading.Thread"]));
-        let is_timer = py.resolves_to(func, &["threading.Timer"])
-            || (py.classes.contains_key(local) && py.class_extends(local, &["threading.Timer"]));
+        let is_timer =
+            py.resolves_to(func, &["threading.Timer"]) || (py.classes.contains_key(local) && py.class_extends(local, &["threading.Timer"]));
         if is_timer {
             (positional_arg(call, 1).or_else(|| py.keyword_arg(call, "function")), Shape::ThreadTarget, "Timer")
         } else if is_thread {
@@ -190,9 +190,8 @@ fn classify<'t>(cx: &FileCx<'_>, callable: Node<'t>, call: Node<'t>, many: bool)
         "call" => {
             // functools.partial(ctx.run, fn, ...)
             let f = callable.child_by_field_name("function");
-            let is_partial = f.is_some_and(|f| {
-                py.resolves_to(f, &["functools.partial"]) || matches!(cx.text(f), "partial" | "functools.partial")
-            });
+            let is_partial =
+                f.is_some_and(|f| py.resolves_to(f, &["functools.partial"]) || matches!(cx.text(f), "partial" | "functools.partial"));
             match (is_partial, positional_arg(callable, 0)) {
                 (true, Some(inner)) => classify(cx, inner, call, many),
                 _ => Carry::No,

@@ -3,10 +3,10 @@
 //! `Process` and `ProcessPoolExecutor`) by a function that never injects a carrier: the child starts a new trace.
 use tree_sitter::Node;
 
-use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::python::{enclosing_function, positional_arg, PyFacts};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
-use crate::syntax::{Preorder};
+use crate::syntax::Preorder;
 
 pub static CHECK: CheckDef = CheckDef {
     rule: "py/process-without-inject",
@@ -94,8 +94,7 @@ fn spawn_start_method<'t>(cx: &FileCx<'t>) -> Option<Node<'t>> {
             "set_start_method" | "get_context" => positional_arg(*n, 0)
                 .or_else(|| py.keyword_arg(*n, "method"))
                 .is_some_and(|a| matches!(cx.text(a).trim_matches(['\'', '"']), "spawn" | "forkserver")),
-            _ => py.keyword_arg(*n, "mp_context")
-                .is_some_and(|v| !cx.text(v).contains("\"fork\"") && !cx.text(v).contains("'fork'")),
+            _ => py.keyword_arg(*n, "mp_context").is_some_and(|v| !cx.text(v).contains("\"fork\"") && !cx.text(v).contains("'fork'")),
         }
     })
 }

@@ -3,8 +3,8 @@
 //! span ends before the body runs.
 use tree_sitter::Node;
 
-use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::py_spans::{decorators, is_function, own_yields};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::syntax::{self, Preorder};
 

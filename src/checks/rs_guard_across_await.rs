@@ -2,8 +2,8 @@
 //! alive at an `.await` later in the same async body (not dropped before it, not in an inner block that ended).
 use tree_sitter::Node;
 
-use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::rust::{enclosing_body, is_async_body, is_separate_body, RustFacts};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::syntax::{self, named_children};
 

@@ -4,8 +4,8 @@
 //! `tokio::spawn(f())` where `f` is a same-file `#[instrument]` async fn: its span is created inside the new task.
 use tree_sitter::Node;
 
-use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::analysis::rust::{is_async_body, is_separate_body, RustFacts, ENTER_METHODS, INSTRUMENT_METHODS};
+use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
 use crate::syntax::{self, ancestors, named_children};
@@ -127,11 +127,8 @@ fn enters_captured_span(body: Node<'_>, rs: &RustFacts<'_>) -> bool {
                 if !ENTER_METHODS.contains(&m) {
                     return false;
                 }
-                let receiver = n
-                    .child_by_field_name("function")
-                    .and_then(|f| f.child_by_field_name("value"))
-                    .map(|v| rs.text(v))
-                    .unwrap_or("");
+                let receiver =
+                    n.child_by_field_name("function").and_then(|f| f.child_by_field_name("value")).map(|v| rs.text(v)).unwrap_or("");
                 let base = receiver.split(['.', '(']).next().unwrap_or(receiver);
                 // `Span::current().enter()` inside the new task finds no span; a span made inside (`info_span!(..)`,
                 // or bound by a `let` inside) is a new root
@@ -157,11 +154,7 @@ fn instrumented_async_fn_called<'t>(cx: &FileCx<'t>, arg: Node<'_>) -> Option<No
     let func = syntax::find_first(
         cx.root(),
         |_| false,
-        |n| {
-            n.kind() == "function_item"
-                && n.child_by_field_name("name").is_some_and(|id| cx.text(id) == name)
-                && is_async_body(n)
-        },
+        |n| n.kind() == "function_item" && n.child_by_field_name("name").is_some_and(|id| cx.text(id) == name) && is_async_body(n),
     )?;
     rs.instrument_attribute(func)
 }
