@@ -28,7 +28,7 @@ fn run<'t>(cx: &FileCx<'t>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit
     if matches!(report.kind(), "identifier" | "shorthand_property_identifier_pattern" | "property_identifier") {
         return worker_data(cx, report);
     }
-    let Some((system, handler, at)) = registration(cx, caps, report) else { return None };
+    let (system, handler, at) = registration(cx, caps, report)?;
     let shown = crate::template::one_line(cx.text_range(at.clone()));
     if system.instrumented_in(&cx.js_project) {
         return None;

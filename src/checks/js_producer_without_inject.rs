@@ -26,11 +26,11 @@ const NOT_WORKERS: &[&str] = &["parentport", "self", "window", "globalthis", "po
 
 fn run<'t>(cx: &FileCx<'t>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     let facts = cx.js();
-    let Some((system, at)) = send(cx, caps, report) else { return None };
+    let (system, at) = send(cx, caps, report)?;
     if system.instrumented_in(&cx.js_project) {
         return None;
     }
-    let Some((scope_fn, scope)) = facts.span_scope_function(report) else { return None };
+    let (scope_fn, scope) = facts.span_scope_function(report)?;
     let func = enclosing_function(report).unwrap_or(scope_fn);
     if calls_named(facts, func, INJECT) || (func != scope_fn && calls_named(facts, scope_fn, INJECT)) {
         return None;

@@ -44,7 +44,7 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     if event_name == Some("request") {
         return None; // a server's request handler: a scope of its own
     }
-    let Some((scope_fn, scope)) = facts.span_scope_function(call) else { return None };
+    let (scope_fn, scope) = facts.span_scope_function(call)?;
 
     // bound listener: context.bind works under every model that has a manager; AsyncResource/ALS binding only
     // under AsyncLocalStorage (the stack manager does not see async_hooks)

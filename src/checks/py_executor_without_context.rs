@@ -46,9 +46,7 @@ enum Shape {
 }
 
 fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
-    if enclosing_function(call).is_none() {
-        return None;
-    }
+    enclosing_function(call)?;
     let py = cx.py();
     let func = call.child_by_field_name("function")?;
 

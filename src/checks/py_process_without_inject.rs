@@ -39,9 +39,7 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
                 || ((name == "submit" || name == "map") && process_pool_receiver(py, func));
             if is_mp {
                 spawned_method = spawn_start_method(cx);
-                if spawned_method.is_none() {
-                    return None;
-                }
+                spawned_method?;
             }
             is_mp
         }

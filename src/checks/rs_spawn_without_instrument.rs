@@ -33,9 +33,7 @@ enum Work {
 fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     let rs = cx.rs();
     let callee = call.child_by_field_name("function")?;
-    let Some(arg) = call.child_by_field_name("arguments").and_then(|a| named_children(a).find(|n| !n.kind().ends_with("comment"))) else {
-        return None;
-    };
+    let arg = call.child_by_field_name("arguments").and_then(|a| named_children(a).find(|n| !n.kind().ends_with("comment")))?;
     let work = if caps.get("method").is_some() {
         let receiver = callee.child_by_field_name("value").map(|v| cx.text(v)).unwrap_or("");
         if receiver.contains("Command") {
