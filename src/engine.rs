@@ -232,7 +232,7 @@ pub fn lint_source(
     if !directives.is_empty() {
         let no_captures = Captures { items: Vec::new() };
         let enabled = |id: &str| registry.get(id).map(|rule| options.is_enabled(rule));
-        for (rule_id, hit) in crate::suppress::apply(&mut out.findings, &directives, &enabled, &source) {
+        for (rule_id, hit) in crate::suppress::apply(&mut out.findings, &directives, &enabled, &source, lang) {
             if let Some(rule) = registry.get(rule_id) {
                 out.push(rule, hit, &no_captures);
             }
