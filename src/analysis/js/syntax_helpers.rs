@@ -4,6 +4,7 @@ use tree_sitter::Node;
 use super::JsFacts;
 use crate::syntax::{self, ancestors, named_children, unparen};
 
+/// Every node kind that is a function: declarations, expressions and arrows, generators of both kinds, methods.
 const FUNCTION_KINDS: &[&str] = &[
     "arrow_function",
     "function_expression",
