@@ -131,7 +131,7 @@ impl EngineOptions {
 pub enum EngineError {
     /// The grammar does not load into this tree-sitter (ABI mismatch).
     Grammar(Lang, String),
-    /// tree-sitter gave up (cancelled or out of budget).
+    /// tree-sitter returned no tree though the parse stayed within its time budget.
     NoTree,
     /// Parsing took longer than the file's budget.
     OutOfTime(Duration),
