@@ -12,11 +12,12 @@ use std::path::PathBuf;
 
 use tree_sitter::{Node, Tree};
 
+use crate::comment_lines::{can_hold_comment, comment_line, Lines};
 use crate::engine::Workspace;
 use crate::finding::Finding;
 use crate::fix::write::write_if_unchanged;
-use crate::lang::{Family, Lang};
-use crate::suppress::{can_hold_comment, comment_line, Lines, UNUSED_RULE, WITHOUT_REASON_RULE};
+use crate::lang::Lang;
+use crate::suppress::{UNUSED_RULE, WITHOUT_REASON_RULE};
 use crate::syntax::{self, Preorder};
 
 /// What `--add-ignore` did.
@@ -43,10 +44,7 @@ fn insert_comments(
     reason: Option<&str>,
 ) -> (String, Vec<Range<usize>>) {
     let eol = syntax::line_ending(source);
-    let marker = match lang.family() {
-        Family::Python => "#",
-        Family::Js | Family::Rust => "//",
-    };
+    let marker = lang.line_comment();
     let lines_of = Lines::new(source);
     let reason = reason.map(|r| format!(": {r}")).unwrap_or_default();
     let mut out = String::with_capacity(source.len() + 64 * lines.len());

@@ -1,5 +1,5 @@
-//! Rule documentation for the terminal: the `ctxlint rules` table and the full `ctxlint rule <id>` page, both from
-//! the rule files.
+//! Rule documentation from the rule files: the `ctxlint rules` table, the full `ctxlint rule <id>` page, and the
+//! Markdown sections that SARIF's rule help repeats.
 use crate::registry::{Registry, Rule};
 
 /// One line per rule: id, languages, default severity, summary.
@@ -43,25 +43,18 @@ fn languages(rule: &Rule) -> String {
     }
 }
 
-/// The full documentation of one rule, as Markdown-flavoured text.
+/// The full documentation of one rule, as Markdown-flavoured text: a header, [`rule_sections`], and the witness.
 pub fn rule_page(rule: &Rule) -> String {
     let s = &rule.spec;
-    let d = &s.docs;
-    let fence = |code: &str| format!("```\n{}\n```", code.trim_end());
     format!(
-        "# {id}\n\n{summary}\n\nLanguages: {langs}\nDefault severity: {sev}\nFix: {fix}\nDocumentation: {url}\n\n## What it does\n{what}\n\n## Why is this bad?\n{why}\n\n## Example\n{bad}\n\n## Use instead\n{good}\n\n## Fix safety\n{safety}\n\n## Known problems\n{known}\n\n## Witness\n{witness}\n",
+        "# {id}\n\n{summary}\n\nLanguages: {langs}\nDefault severity: {sev}\nFix: {fix}\nDocumentation: {url}\n\n{sections}\n## Witness\n{witness}\n",
         id = rule.id,
         summary = s.summary,
         langs = languages(rule),
         sev = s.severity.as_str(),
         url = rule_url(rule),
         fix = s.fix.as_ref().map_or_else(|| "none".to_string(), |f| format!("{} ({})", f.applicability.as_str(), f.description)),
-        what = d.what.trim(),
-        why = d.why.trim(),
-        bad = fence(&d.bad),
-        good = fence(&d.good),
-        safety = d.fix_safety.trim(),
-        known = d.known_problems.trim(),
+        sections = rule_sections(rule),
         witness = match &s.witness {
             Some(w) => format!(
                 "Measured with {}: the programs below show this behaviour against the real runtime. ctxlint's CI runs \
@@ -71,6 +64,22 @@ pub fn rule_page(rule: &Rule) -> String {
             ),
             None => "This rule makes no claim about the runtime, so it has no witness program.".to_string(),
         },
+    )
+}
+
+/// The Markdown sections of a rule's docs, from "What it does" to "Known problems": the body of [`rule_page`] and the
+/// SARIF rule's `help.markdown`.
+pub fn rule_sections(rule: &Rule) -> String {
+    let d = &rule.spec.docs;
+    let fence = |code: &str| format!("```\n{}\n```", code.trim_end());
+    format!(
+        "## What it does\n{what}\n\n## Why is this bad?\n{why}\n\n## Example\n{bad}\n\n## Use instead\n{good}\n\n## Fix safety\n{safety}\n\n## Known problems\n{known}\n",
+        what = d.what.trim(),
+        why = d.why.trim(),
+        bad = fence(&d.bad),
+        good = fence(&d.good),
+        safety = d.fix_safety.trim(),
+        known = d.known_problems.trim(),
     )
 }
 

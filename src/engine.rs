@@ -131,7 +131,7 @@ impl EngineOptions {
 pub enum EngineError {
     /// The grammar does not load into this tree-sitter (ABI mismatch).
     Grammar(Lang, String),
-    /// tree-sitter gave up (cancelled or out of budget).
+    /// tree-sitter returned no tree though the parse stayed within its time budget.
     NoTree,
     /// Parsing took longer than the file's budget.
     OutOfTime(Duration),
@@ -232,7 +232,7 @@ pub fn lint_source(
     if !directives.is_empty() {
         let no_captures = Captures { items: Vec::new() };
         let enabled = |id: &str| registry.get(id).map(|rule| options.is_enabled(rule));
-        for (rule_id, hit) in crate::suppress::apply(&mut out.findings, &directives, &enabled, &source) {
+        for (rule_id, hit) in crate::suppress::apply(&mut out.findings, &directives, &enabled, &source, lang) {
             if let Some(rule) = registry.get(rule_id) {
                 out.push(rule, hit, &no_captures);
             }

@@ -106,6 +106,14 @@ impl Lang {
             Family::Rust => kind == "line_comment" || kind == "block_comment",
         }
     }
+
+    /// What starts a comment that runs to the end of its line: `#` or `//`.
+    pub fn line_comment(self) -> &'static str {
+        match self.family() {
+            Family::Python => "#",
+            Family::Js | Family::Rust => "//",
+        }
+    }
 }
 
 impl fmt::Display for Lang {

@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod check_api;
 pub mod checks;
 pub mod cli;
+pub mod comment_lines;
 pub mod config;
 pub mod docs;
 pub mod engine;

@@ -10,10 +10,10 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::check_api::{CheckDef, CheckFn, Hit};
+use crate::comment_lines::{can_hold_comment, is_comment_only, target_line, Lines};
 use crate::finding::{Finding, Suppressed};
 use crate::fix::Edit;
 use crate::lang::Lang;
-use crate::position::LineIndex;
 use crate::syntax::{named_children, Preorder};
 
 pub const LINE_DIRECTIVE: &str = "ctxlint-ignore";
@@ -142,75 +142,6 @@ pub fn collect(root: Node<'_>, source: &str, lang: Lang) -> Vec<Directive> {
     out
 }
 
-/// The lines of a source text, with `\n`, `\r\n` and lone `\r` line endings.
-pub struct Lines<'s> {
-    source: &'s str,
-    index: LineIndex,
-    count: usize,
-}
-
-impl<'s> Lines<'s> {
-    pub fn new(source: &'s str) -> Self {
-        let index = LineIndex::new(source);
-        let count = index.line_of(source.len()) + 1;
-        Lines { source, index, count }
-    }
-
-    /// How many lines there are (a final line ending starts one more, empty line).
-    pub fn count(&self) -> usize {
-        self.count
-    }
-
-    /// Where 0-based line `line` starts.
-    pub fn start(&self, line: usize) -> usize {
-        if line >= self.count {
-            return self.source.len();
-        }
-        self.index.line_start(line)
-    }
-
-    /// The 0-based line that holds `offset`.
-    pub fn line_of(&self, offset: usize) -> usize {
-        self.index.line_of(offset.min(self.source.len()))
-    }
-
-    /// The text of 0-based line `line`, without its line ending.
-    pub fn text(&self, line: usize) -> &'s str {
-        let start = self.start(line);
-        let end = self.start(line + 1);
-        self.source[start..end].trim_end_matches(['\n', '\r'])
-    }
-}
-
-/// The line a line directive applies to (1-based): its own line when it trails code or code follows it there (a
-/// block comment), else the next line of code.
-fn target_line(comment: Node<'_>, lines: &Lines<'_>, lang: Lang) -> usize {
-    let source = lines.source;
-    let start = comment.start_byte();
-    // a line comment's node may hold its line ending
-    let end = start + source[comment.byte_range()].trim_end_matches(['\n', '\r']).len();
-    let row = lines.line_of(start);
-    // a byte order mark is not code
-    let line_start = lines.start(row).max(crate::syntax::text_start(source)).min(start);
-    if !source[line_start..start].trim().is_empty() {
-        return row + 1;
-    }
-    let end_row = lines.line_of(end);
-    let after = source[end..].split(['\n', '\r']).next().unwrap_or("").trim();
-    if !after.is_empty() && !is_comment_only(after, lang) {
-        return end_row + 1;
-    }
-    let mut r = end_row + 1;
-    while r < lines.count() {
-        let t = lines.text(r).trim();
-        if !t.is_empty() && !is_comment_only(t, lang) {
-            break;
-        }
-        r += 1;
-    }
-    r + 1
-}
-
 /// The last line (1-based) a directive that targets line `first` covers: `first`, or when the lines after it cannot
 /// hold a comment (they are inside its statement's strings or continuations), the last of them.
 fn last_covered(root: Node<'_>, lang: Lang, lines: &Lines<'_>, first: usize) -> usize {
@@ -220,71 +151,6 @@ fn last_covered(root: Node<'_>, lang: Lang, lines: &Lines<'_>, first: usize) -> 
         last += 1;
     }
     last
-}
-
-/// Is a trimmed line (or rest of one) a line comment and nothing else.
-fn is_comment_only(trimmed: &str, lang: Lang) -> bool {
-    match lang {
-        Lang::Python => trimmed.starts_with('#'),
-        _ => trimmed.starts_with("//"),
-    }
-}
-
-/// Can a comment on a line of its own stand before 0-based line `line`? Not when the line starts inside a string, a
-/// template literal, JSX text or a comment (the comment would become part of them), nor when the line before ends
-/// with a backslash that continues it (the comment would end the statement).
-pub fn can_hold_comment(root: Node<'_>, lang: Lang, lines: &Lines<'_>, line: usize) -> bool {
-    if line == 0 || line >= lines.count() {
-        return true;
-    }
-    let at = lines.start(line);
-    let before = lines.text(line - 1);
-    if before.ends_with('\\') {
-        let backslash = lines.start(line - 1) + before.len() - 1;
-        if !inside_text(root, lang, backslash) {
-            return false;
-        }
-    }
-    !inside_text(root, lang, at)
-}
-
-/// Is byte `at` inside a string, template literal, JSX text or comment (and not back in code inside one of them, like
-/// a template's `${...}` or a JSX `{...}`)?
-fn inside_text(root: Node<'_>, lang: Lang, at: usize) -> bool {
-    let mut node = root.descendant_for_byte_range(at, at);
-    while let Some(n) = node {
-        if n.start_byte() < at && at < n.end_byte() {
-            match n.kind() {
-                "template_substitution" | "jsx_expression" => return false,
-                "string"
-                | "template_string"
-                | "string_literal"
-                | "raw_string_literal"
-                | "char_literal"
-                | "regex"
-                | "jsx_element"
-                | "jsx_fragment"
-                | "jsx_opening_element"
-                | "jsx_closing_element"
-                | "jsx_self_closing_element"
-                | "jsx_text" => return true,
-                kind if lang.is_comment_kind(kind) => return true,
-                _ => {}
-            }
-        }
-        node = n.parent();
-    }
-    false
-}
-
-/// The 1-based line above which a comment for a finding on 1-based `line` goes: that line, or when it cannot hold a
-/// comment (see [`can_hold_comment`]), the nearest line above it that can; a line directive there covers `line`.
-pub fn comment_line(root: Node<'_>, lang: Lang, lines: &Lines<'_>, line: usize) -> usize {
-    let mut at = line.saturating_sub(1);
-    while at > 0 && !can_hold_comment(root, lang, lines, at) {
-        at -= 1;
-    }
-    at + 1
 }
 
 /// Where the file header ends: the start of the first node that is not a comment, shebang, docstring or directive.
@@ -311,6 +177,7 @@ pub fn apply(
     directives: &[Directive],
     enabled: &dyn Fn(&str) -> Option<bool>,
     source: &str,
+    lang: Lang,
 ) -> Vec<(&'static str, Hit)> {
     let mut used = vec![Vec::new(); directives.len()];
     for (d, directive) in directives.iter().enumerate() {
@@ -347,7 +214,7 @@ pub fn apply(
                     Some(false) => continue, // not run now: cannot tell
                     Some(true) => "no finding of this rule is there to silence",
                 };
-                let hit = Hit::at(id.range.clone()).var("id", id.id.clone()).var("why", why).edits(removal(directive, i, source));
+                let hit = Hit::at(id.range.clone()).var("id", id.id.clone()).var("why", why).edits(removal(directive, i, source, lang));
                 out.push((UNUSED_RULE, hit));
             }
         }
@@ -362,7 +229,7 @@ pub fn apply(
 /// The edits that remove id `i` from a directive: the id and its comma when others remain, else the directive, the
 /// comment when it holds nothing else, and the line when the comment stands alone on it. Code that shares the
 /// comment's line (a block comment before or between code) stays, with one of the spaces around the comment.
-fn removal(directive: &Directive, i: usize, source: &str) -> Vec<Edit> {
+fn removal(directive: &Directive, i: usize, source: &str, lang: Lang) -> Vec<Edit> {
     let ids = &directive.ids;
     if ids.len() > 1 {
         let range = if i + 1 < ids.len() { ids[i].range.start..ids[i + 1].range.start } else { ids[i - 1].range.end..ids[i].range.end };
@@ -386,7 +253,7 @@ fn removal(directive: &Directive, i: usize, source: &str) -> Vec<Edit> {
     let before_blank = code_before.trim().is_empty();
     let after_blank = code_after.trim().is_empty();
     // only a line comment after it: the line holds no code (as for `target_line`)
-    let after_comment = code_after.trim_start().starts_with("//");
+    let after_comment = is_comment_only(code_after.trim_start(), lang);
     let range = if before_blank && (after_blank || after_comment) {
         // the comment is alone on its line (or with other comments): remove the line
         let eol = if source[line_end..].starts_with("\r\n") { 2 } else { usize::from(line_end < source.len()) };
@@ -442,7 +309,7 @@ mod tests {
         let tree = tree(lang, source);
         let directives = collect(tree.root_node(), source, lang);
         let mut out = source.to_string();
-        for edit in removal(&directives[0], 0, source).into_iter().rev() {
+        for edit in removal(&directives[0], 0, source, lang).into_iter().rev() {
             out.replace_range(edit.range, &edit.replacement);
         }
         out
@@ -492,14 +359,5 @@ mod tests {
         assert_eq!(scopes(Lang::Rust, "fn f() {\n    // ctxlint-ignore[x]\n    g(r#\"\n\"#, h());\n}\n"), [lines(3, 4)]);
         // lone CR line endings count as lines
         assert_eq!(scopes(Lang::Python, "a()\r# ctxlint-ignore[x]\r\rb()\r"), [lines(4, 4)]);
-    }
-
-    #[test]
-    fn a_comment_for_a_line_inside_a_string_goes_above_the_statement() {
-        let source = "def f():\n    x = 1\n    print(\"\"\"\n    a\n    \"\"\", g())\n";
-        let tree = tree(Lang::Python, source);
-        let lines = Lines::new(source);
-        let at = |line| comment_line(tree.root_node(), Lang::Python, &lines, line);
-        assert_eq!((at(1), at(2), at(3), at(4), at(5)), (1, 2, 3, 3, 3));
     }
 }

@@ -1,4 +1,5 @@
-//! Small, allocation-free helpers over tree-sitter nodes: text, ancestors, and a non-recursive pre-order walk.
+//! Small helpers over tree-sitter nodes and source text: node text, ancestors, a non-recursive pre-order walk, line
+//! indentation and endings, and paths written without white space.
 use tree_sitter::{Node, TreeCursor};
 
 /// The source text of a node (empty if the range is not valid UTF-8, which cannot happen for `&str` sources).
@@ -146,4 +147,10 @@ pub fn text_start(source: &str) -> usize {
     } else {
         0
     }
+}
+
+/// A path's text without white space, as it is written across lines or with spaces (`a . b` → `a.b`,
+/// `std :: sync` → `std::sync`).
+pub fn compact(path: &str) -> String {
+    path.chars().filter(|c| !c.is_whitespace()).collect()
 }

@@ -41,7 +41,7 @@ pub fn placeholders(text: &str) -> Vec<&str> {
     out
 }
 
-/// Code on one line: whitespace runs become one space, and none is left before a `.` of a chained call.
+/// Code on one line: whitespace runs become one space, and none is left before the `.` or `?.` of a chained call.
 pub fn one_line(code: &str) -> String {
     code.split_whitespace().collect::<Vec<_>>().join(" ").replace(" .", ".").replace(" ?.", "?.")
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use crate::syntax::{self, ancestors, named_children, Preorder};
+use crate::syntax::{self, ancestors, compact, named_children, Preorder};
 
 /// Facts about one Python file, with its text and tree.
 pub struct PyFacts<'s> {
@@ -237,11 +237,6 @@ impl<'s> PyFacts<'s> {
         }
         false
     }
-}
-
-/// `a . b` → `a.b`.
-fn compact(dotted: &str) -> String {
-    dotted.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// The nearest enclosing function definition.

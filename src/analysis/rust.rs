@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use crate::fix::Edit;
-use crate::syntax::{self, ancestors, named_children, Preorder};
+use crate::syntax::{self, ancestors, compact, named_children, Preorder};
 
 /// Methods that make a future carry a span or context.
 pub const INSTRUMENT_METHODS: &[&str] = &["instrument", "in_current_span", "with_context", "with_current_context"];
@@ -152,10 +152,6 @@ impl<'s> RustFacts<'s> {
             (None, _) => text,
         }
     }
-}
-
-fn compact(path: &str) -> String {
-    path.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Is this node an async function, async block or async closure.

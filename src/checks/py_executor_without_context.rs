@@ -287,8 +287,6 @@ fn subclass_runs_without_context(cx: &FileCx<'_>, class: &str) -> bool {
     defines_run && syntax::find_first(body, |_| false, |n| is_copy_context_call(py, n)).is_none()
 }
 
-/// `submit(fn, a)` → `submit(contextvars.copy_context().run, fn, a)`; `Thread(target=fn)` →
-/// `Thread(target=contextvars.copy_context().run, args=(fn,))`; one fresh copy per call, also in loops.
 /// Does the name say it holds a context: `ctx`, `STARTUP_CTX`, `self._context`?
 fn named_like_context(obj: Node<'_>, py: &PyFacts<'_>) -> bool {
     let last = py.text(obj).rsplit('.').next().unwrap_or("").to_ascii_lowercase();
@@ -302,6 +300,10 @@ fn holds_context(cx: &FileCx<'_>, obj: Node<'_>) -> bool {
     named_like_context(obj, py) || py.assigned(cx.root(), name, |_, value| is_copy_context_call(py, value)).is_some()
 }
 
+/// `submit(fn, a)` → `submit(contextvars.copy_context().run, fn, a)`; `Thread(target=fn)` →
+/// `Thread(target=contextvars.copy_context().run, args=(fn,))`; one fresh copy per call, also in loops. `None` when
+/// no edit is safe: the callable is already a context's `run`, the thread has `kwargs=` or an `args=` that is not a
+/// tuple literal, a positional callable is not the last argument, or the hand-off has no automatic edit.
 fn fix_edits(cx: &FileCx<'_>, call: Node<'_>, callable: Node<'_>, shape: Shape) -> Option<Vec<Edit>> {
     let py = cx.py();
     // `stale_ctx.run`: the right context must be chosen by a person (`job.run` is just a method)

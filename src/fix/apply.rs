@@ -89,7 +89,7 @@ pub fn fix_file(host: &mut dyn FixHost, source: &str, findings: Vec<Finding>, po
             if fix.edits.iter().any(|e| taken.clashes(e)) {
                 continue; // waits for the next pass
             }
-            if !applies_cleanly(&out.text, &fix.edits) {
+            if crate::fix::sorted_edits(&out.text, &fix.edits).is_none() {
                 dropped.insert(identity(finding, fix, &out.text));
                 out.notices.push(format!("{}: the {} fix was not applied: its edits overlap", where_(finding), finding.rule));
                 continue;
@@ -151,23 +151,6 @@ impl<'a> Taken<'a> {
             }
         }
     }
-}
-
-/// Would [`fix::apply_edits`] apply these edits to `text` (in bounds, on character boundaries, no overlap)? Checked
-/// on the edits alone, without building the text.
-fn applies_cleanly(text: &str, edits: &[Edit]) -> bool {
-    let mut sorted: Vec<&Edit> = edits.iter().collect();
-    sorted.sort_by(|a, b| (a.range.start, a.range.end, &a.replacement).cmp(&(b.range.start, b.range.end, &b.replacement)));
-    sorted.dedup();
-    let mut at = 0;
-    for e in sorted {
-        let (start, end) = (e.range.start, e.range.end);
-        if start < at || start > end || end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
-            return false;
-        }
-        at = end;
-    }
-    true
 }
 
 /// A fix of a finding.

@@ -67,21 +67,34 @@ impl Fix {
 /// Applies edits to `source` in offset order; identical edits (two fixes adding the same import) count once.
 /// Returns `None` when edits overlap, fall outside the text or split a character.
 pub fn apply_edits<'e>(source: &str, edits: impl IntoIterator<Item = &'e Edit>) -> Option<String> {
-    let mut edits: Vec<&Edit> = edits.into_iter().collect();
-    edits.sort_by(|a, b| (a.range.start, a.range.end, &a.replacement).cmp(&(b.range.start, b.range.end, &b.replacement)));
-    edits.dedup();
+    let edits = sorted_edits(source, edits)?;
     let mut out = String::with_capacity(source.len() + 64);
     let mut at = 0;
     for edit in edits {
-        if edit.range.start < at || edit.range.end > source.len() || edit.range.start > edit.range.end {
-            return None;
-        }
         out.push_str(source.get(at..edit.range.start)?);
         out.push_str(&edit.replacement);
         at = edit.range.end;
     }
     out.push_str(source.get(at..)?);
     Some(out)
+}
+
+/// The edits in the order [`apply_edits`] applies them (by offset, identical ones once), if it would apply them to
+/// `source`: in bounds, on character boundaries, not overlapping. Checked on the edits alone, without building the
+/// text.
+pub fn sorted_edits<'e>(source: &str, edits: impl IntoIterator<Item = &'e Edit>) -> Option<Vec<&'e Edit>> {
+    let mut sorted: Vec<&Edit> = edits.into_iter().collect();
+    sorted.sort_by(|a, b| (a.range.start, a.range.end, &a.replacement).cmp(&(b.range.start, b.range.end, &b.replacement)));
+    sorted.dedup();
+    let mut at = 0;
+    for e in &sorted {
+        let (start, end) = (e.range.start, e.range.end);
+        if start < at || start > end || end > source.len() || !source.is_char_boundary(start) || !source.is_char_boundary(end) {
+            return None;
+        }
+        at = end;
+    }
+    Some(sorted)
 }
 
 /// Two edits clash when applying both is ambiguous: their ranges overlap, or they start at the same offset (which

@@ -13,7 +13,7 @@ use miette::{
 use super::display_path;
 use super::json::LineIndexes;
 use crate::finding::{Finding, Severity};
-use crate::fix::{Edit, Fix};
+use crate::fix::{sorted_edits, Fix};
 use crate::position::{floor_char_boundary, LineIndex};
 use crate::report::Report;
 
@@ -331,23 +331,6 @@ fn preview(source: &str, fix: &Fix, cut: Cut) -> Option<String> {
     Some(out.trim_end_matches('\n').to_string())
 }
 
-/// The edits sorted and without duplicates, if [`crate::fix::apply_edits`] would apply them (in bounds, on character
-/// boundaries, not overlapping).
-fn sorted_edits<'e>(source: &str, edits: &'e [Edit]) -> Option<Vec<&'e Edit>> {
-    let mut sorted: Vec<&Edit> = edits.iter().collect();
-    sorted.sort_by(|a, b| (a.range.start, a.range.end, &a.replacement).cmp(&(b.range.start, b.range.end, &b.replacement)));
-    sorted.dedup();
-    let mut at = 0;
-    for e in &sorted {
-        let (start, end) = (e.range.start, e.range.end);
-        if start < at || start > end || end > source.len() || !source.is_char_boundary(start) || !source.is_char_boundary(end) {
-            return None;
-        }
-        at = end;
-    }
-    Some(sorted)
-}
-
 /// A piece of the text a preview shows.
 #[derive(Clone, Copy)]
 struct Piece<'a> {
@@ -537,7 +520,7 @@ mod tests {
 
     use super::*;
     use crate::finding::Label;
-    use crate::fix::Applicability;
+    use crate::fix::{Applicability, Edit};
 
     const STYLE: Style = Style { color: false, width: 100 };
 

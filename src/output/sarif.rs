@@ -275,15 +275,7 @@ fn descriptor(rule: &Rule) -> Descriptor {
         .as_ref()
         .map_or_else(|| "No automatic fix.".to_string(), |f| format!("Fix ({}): {}.", f.applicability.as_str(), f.description));
     let text = format!("{}\n\n{}\n\n{}\n\nFix safety: {}", d.what.trim(), d.why.trim(), fix, d.fix_safety.trim());
-    let markdown = format!(
-        "## What it does\n{}\n\n## Why is this bad?\n{}\n\n## Example\n```\n{}\n```\n\n## Use instead\n```\n{}\n```\n\n## Fix safety\n{}\n\n## Known problems\n{}\n",
-        d.what.trim(),
-        d.why.trim(),
-        d.bad.trim_end(),
-        d.good.trim_end(),
-        d.fix_safety.trim(),
-        d.known_problems.trim()
-    );
+    let markdown = crate::docs::rule_sections(rule);
     let mut tags = vec!["opentelemetry".to_string(), "tracing".to_string(), "context-propagation".to_string()];
     tags.extend(rule.spec.languages.iter().cloned());
     Descriptor {

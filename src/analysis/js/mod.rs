@@ -104,12 +104,7 @@ impl<'s> JsFacts<'s> {
                 "variable_declarator" => f.variable_declarator(node),
                 "assignment_expression" => f.assignment(node),
                 "public_field_definition" | "field_definition" => f.field(node),
-                "function_declaration"
-                | "generator_function_declaration"
-                | "method_definition"
-                | "arrow_function"
-                | "function_expression"
-                | "function" => {
+                _ if is_function(node) => {
                     if let Some(name) = f.function_name(node) {
                         f.functions.entry(name.to_string()).or_insert_with(|| node.byte_range());
                         if is_async(node) {
@@ -131,5 +126,25 @@ impl<'s> JsFacts<'s> {
             f.scope_opener(call);
         }
         f
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Workspace;
+    use crate::lang::Lang;
+
+    #[test]
+    fn named_functions_of_every_kind_are_indexed() {
+        let source = "function a() {}\nfunction* b() {}\nconst c = () => 1;\nconst d = function () {};\n\
+                      const e = function* () {};\nconst f = function* named() {};\nconst g = async function* () {};\n\
+                      class K { h() {} }\n";
+        let tree = Workspace::default().parse(Lang::JavaScript, source).expect("parses");
+        let facts = JsFacts::collect(tree.root_node(), source);
+        let mut names: Vec<&str> = facts.functions.keys().map(String::as_str).collect();
+        names.sort();
+        // generator expressions (`e`, `named`, `g`) too, like generator declarations (`b`)
+        assert_eq!(names, ["a", "b", "c", "d", "e", "g", "h", "named"]);
     }
 }

@@ -223,3 +223,62 @@ impl<'s> JsFacts<'s> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeSet, HashMap};
+
+    use super::{NEST_DECORATORS, ROUTE_METHODS};
+    use crate::prefilter::{Builder, Prefilter};
+
+    const TOKEN_GROUPS: &str = include_str!("../../../rules/token-groups.toml");
+
+    fn span_scope_items() -> Vec<String> {
+        let groups: HashMap<String, Vec<String>> = toml::from_str(TOKEN_GROUPS).expect("token-groups.toml parses");
+        groups.get("js-span-scope").cloned().expect("a js-span-scope group")
+    }
+
+    /// The prefilter of a rule that needs `@js-span-scope`.
+    fn span_scope_prefilter() -> Prefilter {
+        let groups: HashMap<String, Vec<String>> = toml::from_str(TOKEN_GROUPS).expect("token-groups.toml parses");
+        let mut builder = Builder::with_groups(groups);
+        builder.rule(0, &[vec!["@js-span-scope".to_string()]]).expect("compiles");
+        builder.build().expect("builds")
+    }
+
+    /// The words of the alternation `(?:a|b|c)` that follows `opening` in the group's route pattern.
+    fn alternatives<'p>(pattern: &'p str, opening: &str) -> BTreeSet<&'p str> {
+        let start = pattern.find(opening).unwrap_or_else(|| panic!("`{opening}` in the route pattern")) + opening.len();
+        let end = start + pattern[start..].find(')').expect("the alternation closes");
+        pattern[start..end].split('|').collect()
+    }
+
+    /// The prefilter skips a file without a route word; the scope walk takes the same words for routes and NestJS
+    /// decorators: the two lists must say the same words.
+    #[test]
+    fn the_prefilter_route_words_are_the_scope_walks_route_words() {
+        let items = span_scope_items();
+        let pattern = items.iter().find(|i| i.contains("@(?:")).expect("the route pattern item");
+        let methods: BTreeSet<&str> = ROUTE_METHODS.iter().copied().filter(|m| !matches!(*m, "use" | "route")).collect();
+        assert_eq!(alternatives(pattern, "/\\b(?:"), methods, "route methods with a path");
+        assert_eq!(alternatives(pattern, "@(?:"), NEST_DECORATORS.iter().copied().collect(), "NestJS decorators");
+        assert!(pattern.contains("|\\buse"), "`use` (middleware, no path) has an alternative of its own");
+        assert!(items.iter().any(|i| i == "route & handler"), "`fastify.route({{ handler }})` has an item of its own");
+
+        let prefilter = span_scope_prefilter();
+        let may = |text: &str| prefilter.may_match(0, &mut prefilter.scan(text));
+        for m in ROUTE_METHODS {
+            let text = match *m {
+                "use" => "app.use(auth);".to_string(),
+                "route" => "fastify.route({ method: 'GET', url: '/orders', handler });".to_string(),
+                m => format!("app.{m}('/orders', list);"),
+            };
+            assert!(may(&text), "{text}");
+        }
+        for d in NEST_DECORATORS {
+            let text = format!("class C {{ @{d}('orders') list() {{}} }}");
+            assert!(may(&text), "{text}");
+        }
+        assert!(!may("map.get(key); set.delete(key);"), "a method call without a path opens no scope");
+    }
+}

@@ -4,6 +4,7 @@ use tree_sitter::Node;
 use super::JsFacts;
 use crate::syntax::{self, ancestors, named_children, unparen};
 
+/// Every node kind that is a function: declarations, expressions and arrows, generators of both kinds, methods.
 const FUNCTION_KINDS: &[&str] = &[
     "arrow_function",
     "function_expression",
@@ -14,11 +15,13 @@ const FUNCTION_KINDS: &[&str] = &[
     "method_definition",
 ];
 
+/// Is the node a function of any kind (`FUNCTION_KINDS`).
 pub fn is_function(node: Node<'_>) -> bool {
     FUNCTION_KINDS.contains(&node.kind())
 }
 
-/// True for the function and every kind that opens its own `this`/async body.
+/// Is a function node declared `async`: an `async` keyword among its tokens before its parameters and body
+/// (`async function f()`, `async () => {}`, `async m() {}`, `async function* g()`).
 pub fn is_async(node: Node<'_>) -> bool {
     let mut cursor = node.walk();
     let found = node
