@@ -16,7 +16,7 @@ mod syntax_helpers;
 
 pub use scopes::{Scope, ScopeKind};
 use syntax_helpers::prologue_end;
-pub use syntax_helpers::{arguments, await_before, callee_object, enclosing_function, is_async, is_function};
+pub use syntax_helpers::{arguments, await_before, callee_object, enclosing_function, is_async, is_function, is_generator};
 
 /// Facts about one JS/TS file, with its text and tree.
 pub struct JsFacts<'s> {
@@ -107,7 +107,8 @@ impl<'s> JsFacts<'s> {
                 _ if is_function(node) => {
                     if let Some(name) = f.function_name(node) {
                         f.functions.entry(name.to_string()).or_insert_with(|| node.byte_range());
-                        if is_async(node) {
+                        // an async generator's call returns an async generator, not a promise
+                        if is_async(node) && !is_generator(node) {
                             let map = if node.kind() == "method_definition" || node.parent().is_some_and(|p| p.kind().contains("field")) {
                                 &mut f.async_methods
                             } else {

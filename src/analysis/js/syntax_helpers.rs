@@ -31,6 +31,20 @@ pub fn is_async(node: Node<'_>) -> bool {
     found
 }
 
+/// Is a function node a generator (`function* g()`, `async function* g()`, `*m() {}`): a call of an async one
+/// returns an async generator, not a promise.
+pub fn is_generator(node: Node<'_>) -> bool {
+    if node.kind().starts_with("generator_function") {
+        return true;
+    }
+    let mut cursor = node.walk();
+    let star = node
+        .children(&mut cursor)
+        .take_while(|c| c.kind() != "formal_parameters" && c.kind() != "statement_block")
+        .any(|c| c.kind() == "*");
+    star
+}
+
 /// The nearest enclosing function of a node.
 pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
     ancestors(node).find(|n| is_function(*n))
