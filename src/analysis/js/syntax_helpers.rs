@@ -23,26 +23,23 @@ pub fn is_function(node: Node<'_>) -> bool {
 /// Is a function node declared `async`: an `async` keyword among its tokens before its parameters and body
 /// (`async function f()`, `async () => {}`, `async m() {}`, `async function* g()`).
 pub fn is_async(node: Node<'_>) -> bool {
-    let mut cursor = node.walk();
-    let found = node
-        .children(&mut cursor)
-        .take_while(|c| c.kind() != "formal_parameters" && c.kind() != "statement_block")
-        .any(|c| c.kind() == "async");
-    found
+    head_has(node, "async")
 }
 
 /// Is a function node a generator (`function* g()`, `async function* g()`, `*m() {}`): a call of an async one
 /// returns an async generator, not a promise.
 pub fn is_generator(node: Node<'_>) -> bool {
-    if node.kind().starts_with("generator_function") {
-        return true;
-    }
+    node.kind().starts_with("generator_function") || head_has(node, "*")
+}
+
+/// Does a function's head (its tokens before the parameters and body) hold a token of `kind`.
+fn head_has(node: Node<'_>, kind: &str) -> bool {
     let mut cursor = node.walk();
-    let star = node
+    let found = node
         .children(&mut cursor)
         .take_while(|c| c.kind() != "formal_parameters" && c.kind() != "statement_block")
-        .any(|c| c.kind() == "*");
-    star
+        .any(|c| c.kind() == kind);
+    found
 }
 
 /// The nearest enclosing function of a node.
