@@ -15,6 +15,7 @@ use crate::finding::{Finding, Label};
 use crate::fix::Fix;
 use crate::jsmodel::JsProject;
 use crate::lang::Lang;
+use crate::pymodel::PyRuntime;
 use crate::registry::{CompiledQuery, Registry, Rule};
 use crate::template::{fill, shorten};
 
@@ -159,6 +160,7 @@ pub fn lint_source(
     lang: Lang,
     source: Arc<str>,
     js_project: JsProject,
+    py_runtime: PyRuntime,
 ) -> Result<Vec<Finding>, EngineError> {
     let Some(matcher) = registry.matcher(lang) else { return Ok(Vec::new()) };
     let enabled = |rule: &Rule| options.is_enabled(rule);
@@ -187,7 +189,7 @@ pub fn lint_source(
         registry.rules.iter().enumerate().map(|(i, r)| if options.prefilter { may_match[i] } else { enabled(r) }).collect();
 
     let tree = ws.parse(lang, &source)?;
-    let cx = FileCx::new(&source, &tree, lang, js_project);
+    let cx = FileCx::new(&source, &tree, lang, js_project, py_runtime);
     let mut out = Out { cx: &cx, path, source: &source, findings: Vec::new(), seen: HashSet::new() };
 
     for &rule_index in &matcher.file_rules {

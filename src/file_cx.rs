@@ -8,6 +8,7 @@ use crate::analysis::{js::JsFacts, python::PyFacts, rust::RustFacts};
 use crate::jsmodel::{JsModel, JsProject};
 use crate::lang::Lang;
 use crate::position::LineIndex;
+use crate::pymodel::PyRuntime;
 
 pub struct FileCx<'a> {
     pub source: &'a str,
@@ -16,6 +17,8 @@ pub struct FileCx<'a> {
     pub js_model: JsModel,
     /// The JS project (model and package.json dependencies); bare for other languages.
     pub js_project: JsProject,
+    /// What the Python runtime carries (instrumentations the project activates); default for other languages.
+    pub py_runtime: PyRuntime,
     lines: OnceCell<LineIndex>,
     js: OnceCell<JsFacts<'a>>,
     py: OnceCell<PyFacts<'a>>,
@@ -23,13 +26,14 @@ pub struct FileCx<'a> {
 }
 
 impl<'a> FileCx<'a> {
-    pub fn new(source: &'a str, tree: &'a Tree, lang: Lang, js_project: JsProject) -> Self {
+    pub fn new(source: &'a str, tree: &'a Tree, lang: Lang, js_project: JsProject, py_runtime: PyRuntime) -> Self {
         FileCx {
             source,
             tree,
             lang,
             js_model: js_project.model,
             js_project,
+            py_runtime,
             lines: OnceCell::new(),
             js: OnceCell::new(),
             py: OnceCell::new(),

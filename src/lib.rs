@@ -22,6 +22,7 @@ pub mod nearest;
 pub mod output;
 pub mod position;
 pub mod prefilter;
+pub mod pymodel;
 pub mod registry;
 pub mod report;
 pub mod run;

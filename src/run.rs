@@ -354,7 +354,8 @@ impl Linter<'_> {
             require_reason: options.engine.require_reason || settings.require_reason,
         };
         let project = self.resolver.project_for(path, settings.js_model);
-        let mut findings = engine::lint_source(self.registry, ws, &engine_options, path, lang, text, project)?;
+        let mut findings =
+            engine::lint_source(self.registry, ws, &engine_options, path, lang, text, project, crate::pymodel::PyRuntime::default())?;
         for f in &mut findings {
             if let Some(level) = settings.severity.get(&*f.rule) {
                 f.severity = *level;
