@@ -10,12 +10,10 @@ use streaming_iterator::StreamingIterator;
 use tree_sitter::{ParseOptions, ParseState, Parser, QueryCursor, Tree};
 
 use crate::check_api::{Captures, CheckFn, Hit};
-use crate::file_cx::FileCx;
+use crate::file_cx::{FileCx, Runtime};
 use crate::finding::{Finding, Label};
 use crate::fix::Fix;
-use crate::jsmodel::JsProject;
 use crate::lang::Lang;
-use crate::pymodel::PyRuntime;
 use crate::registry::{CompiledQuery, Registry, Rule};
 use crate::template::{fill, shorten};
 
@@ -159,8 +157,7 @@ pub fn lint_source(
     path: &Path,
     lang: Lang,
     source: Arc<str>,
-    js_project: JsProject,
-    py_runtime: PyRuntime,
+    runtime: Runtime,
 ) -> Result<Vec<Finding>, EngineError> {
     let Some(matcher) = registry.matcher(lang) else { return Ok(Vec::new()) };
     let enabled = |rule: &Rule| options.is_enabled(rule);
@@ -174,7 +171,7 @@ pub fn lint_source(
         .enumerate()
         .map(|(i, r)| {
             let model_ok =
-                r.spec.js_models.is_empty() || lang.family() != crate::lang::Family::Js || r.spec.js_models.contains(&js_project.model);
+                r.spec.js_models.is_empty() || lang.family() != crate::lang::Family::Js || r.spec.js_models.contains(&runtime.js.model);
             r.langs.contains(&lang) && enabled(r) && model_ok && matcher.prefilter.may_match(i, &mut scan)
         })
         .collect();
@@ -189,7 +186,7 @@ pub fn lint_source(
         registry.rules.iter().enumerate().map(|(i, r)| if options.prefilter { may_match[i] } else { enabled(r) }).collect();
 
     let tree = ws.parse(lang, &source)?;
-    let cx = FileCx::new(&source, &tree, lang, js_project, py_runtime);
+    let cx = FileCx::new(&source, &tree, lang, runtime);
     let mut out = Out { cx: &cx, path, source: &source, findings: Vec::new(), seen: HashSet::new() };
 
     for &rule_index in &matcher.file_rules {

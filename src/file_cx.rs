@@ -10,6 +10,13 @@ use crate::lang::Lang;
 use crate::position::LineIndex;
 use crate::pymodel::PyRuntime;
 
+/// The runtime models of a file's project: what carries the context across its boundaries.
+#[derive(Debug, Clone)]
+pub struct Runtime {
+    pub js: JsProject,
+    pub py: PyRuntime,
+}
+
 pub struct FileCx<'a> {
     pub source: &'a str,
     pub tree: &'a Tree,
@@ -26,7 +33,8 @@ pub struct FileCx<'a> {
 }
 
 impl<'a> FileCx<'a> {
-    pub fn new(source: &'a str, tree: &'a Tree, lang: Lang, js_project: JsProject, py_runtime: PyRuntime) -> Self {
+    pub fn new(source: &'a str, tree: &'a Tree, lang: Lang, runtime: Runtime) -> Self {
+        let Runtime { js: js_project, py: py_runtime } = runtime;
         FileCx {
             source,
             tree,

@@ -8,10 +8,12 @@ use rayon::prelude::*;
 
 use crate::config::{self, CliOverrides, ConfigError, ConfigResolver, Discovery, Settings};
 use crate::engine::{self, EngineError, EngineOptions, Workspace};
+use crate::file_cx::Runtime;
 use crate::finding::Finding;
 use crate::fix::apply::{self as fixer, FixHost};
 use crate::jsmodel::{JsModelChoice, JsModelResolver};
 use crate::lang::Lang;
+use crate::pymodel::PyRuntime;
 use crate::registry::{self, LoadError, Registry};
 pub use crate::report::{FixOptions, FixedFile, Report};
 use crate::size::SizeLimit;
@@ -355,7 +357,7 @@ impl Linter<'_> {
         };
         let project = self.resolver.project_for(path, settings.js_model);
         let mut findings =
-            engine::lint_source(self.registry, ws, &engine_options, path, lang, text, project, crate::pymodel::PyRuntime::default())?;
+            engine::lint_source(self.registry, ws, &engine_options, path, lang, text, Runtime { js: project, py: PyRuntime::default() })?;
         for f in &mut findings {
             if let Some(level) = settings.severity.get(&*f.rule) {
                 f.severity = *level;
