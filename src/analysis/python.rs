@@ -15,6 +15,9 @@ pub struct PyFacts<'s> {
     /// Binding text (`pool`, `self._pool`) → qualified name of what it was constructed from (`x = C(...)`,
     /// `with C(...) as x`, `x: C`). Same-file classes are named `local:<Class>`.
     pub constructed: HashMap<String, String>,
+    /// The same, per function: (function node id, binding text) → qualified name, so that a name bound in one
+    /// function (`executor: Other`) does not hide what it is in another (`with ThreadPoolExecutor() as executor`).
+    constructed_in: HashMap<(usize, String), String>,
     /// Classes declared in the file → their qualified base class names.
     pub classes: HashMap<String, Vec<String>>,
     /// End of the leading imports at module level (after docstring and `__future__` imports), for new imports.
@@ -42,6 +45,7 @@ impl<'s> PyFacts<'s> {
             root,
             imports: HashMap::new(),
             constructed: HashMap::new(),
+            constructed_in: HashMap::new(),
             classes: HashMap::new(),
             import_insert_at: 0,
             leading_imports: Vec::new(),
@@ -129,7 +133,7 @@ impl<'s> PyFacts<'s> {
                 if value.kind() != "call" {
                     if let Some(t) = node.child_by_field_name("type") {
                         if let Some(q) = self.resolve(t.named_child(0).unwrap_or(t)) {
-                            self.constructed.insert(self.text(left).to_string(), q);
+                            self.record_binding(node, left, q);
                         }
                     }
                     return;
@@ -149,7 +153,7 @@ impl<'s> PyFacts<'s> {
                     let local = self.text(ty);
                     let q = self.resolve(ty).or_else(|| self.classes.contains_key(local).then(|| format!("local:{local}")));
                     if let Some(q) = q {
-                        self.constructed.insert(self.text(name).to_string(), q);
+                        self.record_binding(node, name, q);
                     }
                 }
                 return;
@@ -165,7 +169,7 @@ impl<'s> PyFacts<'s> {
             self.classes.contains_key(t).then(|| format!("local:{t}"))
         });
         if let Some(q) = qualified {
-            self.constructed.insert(self.text(target).to_string(), q);
+            self.record_binding(node, target, q);
         }
     }
 
@@ -187,10 +191,24 @@ impl<'s> PyFacts<'s> {
         self.resolve(expr).is_some_and(|q| names.contains(&q.as_str()))
     }
 
-    /// What the binding named by `expr`'s text was constructed from, with same-file subclasses followed to their
-    /// qualified bases.
+    /// Records that the binding `target` (in the statement `at`) was constructed from `q`, file-wide and for its
+    /// function.
+    fn record_binding(&mut self, at: Node<'_>, target: Node<'_>, q: String) {
+        let text = self.text(target).to_string();
+        if let Some(func) = enclosing_function(at) {
+            self.constructed_in.insert((func.id(), text.clone()), q.clone());
+        }
+        self.constructed.insert(text, q);
+    }
+
+    /// What the binding named by `expr`'s text was constructed from: as bound in `expr`'s own function when it is,
+    /// else anywhere in the file (attributes set in `__init__`, module globals).
     pub fn constructed_from(&self, expr: Node<'_>) -> Option<&str> {
-        self.constructed.get(self.text(expr)).map(String::as_str)
+        let text = self.text(expr);
+        enclosing_function(expr)
+            .and_then(|f| self.constructed_in.get(&(f.id(), text.to_string())))
+            .or_else(|| self.constructed.get(text))
+            .map(String::as_str)
     }
 
     /// The first assignment `name = value` in `scope` (nested code included) that `accept(assignment, value)` takes.

@@ -15,8 +15,8 @@ pub static CHECK: CheckDef = CheckDef {
     rule: "py/executor-without-context",
     captures: &["method", "class"],
     vars: &["call"],
-    variants: &["copy-inside", "reused", "subclass"],
-    labels: &["copy"],
+    variants: &["copy-inside", "reused", "subclass", "unresolved"],
+    labels: &["copy", "work", "scope"],
     run: CheckFn::Match(run),
 };
 
@@ -94,7 +94,9 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
             match py.keyword_arg(call, "target").or_else(|| positional_arg(call, 1)) {
                 Some(t) => (Some(t), Shape::ThreadTarget, "Thread"),
                 None if py.classes.contains_key(local) && subclass_runs_without_context(cx, local) => {
-                    return Some(Hit::at(func.byte_range()).var("call", format!("{local}(…)")).variant("subclass"));
+                    let run = subclass_run(cx, local);
+                    let evidence = evidence(cx, call, run, true)?;
+                    return Some(evidence.label(Hit::at(func.byte_range()).var("call", format!("{local}(…)")).variant("subclass")));
                 }
                 None => return None,
             }
@@ -104,19 +106,103 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     };
     let callable = callable?;
     let call_text = format!("{}(…)", cx.text(func));
+    let carried_by_instrumentation = method != "apply_async" && !MP_METHODS.contains(&method);
 
     match classify(cx, callable, call, MANY_CALLS.contains(&method)) {
         Carry::Yes => None,
-        Carry::CopyInside(copy) => Some(Hit::at(func.byte_range()).var("call", call_text).variant("copy-inside").label("copy", copy)),
+        // sharing one copied Context between concurrent calls raises: a crash, wherever it is
         Carry::Reused(at) => Some(Hit::at(func.byte_range()).var("call", call_text).variant("reused").label("copy", at)),
+        Carry::CopyInside(copy) => {
+            let evidence = evidence(cx, call, py.callable_body(callable), carried_by_instrumentation)?;
+            Some(evidence.label(Hit::at(func.byte_range()).var("call", call_text).variant("copy-inside").label("copy", copy)))
+        }
         Carry::No => {
+            // `submit(stale_ctx.run, fn, ...)`: the work is `fn`
+            let target = match callable.child_by_field_name("attribute") {
+                Some(a) if cx.text(a) == "run" && callable.child_by_field_name("object").is_some_and(|o| holds_context(cx, o)) => {
+                    callable.next_named_sibling().unwrap_or(callable)
+                }
+                _ => callable,
+            };
+            let body = py.callable_body(target);
+            let evidence = evidence(cx, call, body, carried_by_instrumentation)?;
             let mut hit = Hit::at(func.byte_range()).var("call", call_text);
+            if body.is_none() {
+                hit = hit.variant("unresolved");
+            }
             if let Some(edits) = fix_edits(cx, call, callable, shape) {
                 hit = hit.edits(edits);
             }
-            Some(hit)
+            Some(evidence.label(hit))
         }
     }
+}
+
+/// What shows that a hand-off loses a context that matters (spec v2): the context at the hand-off (a span scope or
+/// handler, else none) and the work on the far side that uses it (else unresolvable).
+struct Evidence<'t> {
+    scope: Option<Node<'t>>,
+    work: Option<Node<'t>>,
+}
+
+impl Evidence<'_> {
+    fn label(&self, mut hit: Hit) -> Hit {
+        if let Some(work) = self.work {
+            hit = hit.label("work", work.child_by_field_name("function").unwrap_or(work));
+        }
+        if let Some(scope) = self.scope {
+            hit = hit.label("scope", scope.child_by_field_name("name").unwrap_or(scope));
+        }
+        hit
+    }
+}
+
+/// The v2 evidence for a thread hand-off at `call` of `body` (`None`: a callable the file does not show), or `None`
+/// when the finding would not be a real bug: the runtime carries the context (an active threading
+/// instrumentation), the callable resolves to a body that uses no context, the hand-off starts a long-lived
+/// background worker outside a span scope, or no context is shown and the far side does no visible traced work.
+fn evidence<'t>(cx: &FileCx<'t>, call: Node<'t>, body: Option<Node<'t>>, carried_by_instrumentation: bool) -> Option<Evidence<'t>> {
+    let py = cx.py();
+    if carried_by_instrumentation && (cx.py_runtime.threads_carry_context || py.activates_thread_instrumentation()) {
+        return None;
+    }
+    let work = match body {
+        Some(body) => Some(py.traced_work(body)?),
+        None => None,
+    };
+    let lexical = py.span_scope(call);
+    if lexical.is_none() && (py.starts_background_worker(call) || body.is_some_and(|b| rearms_itself(py, b))) {
+        return None;
+    }
+    let scope = lexical.or_else(|| py.context_at(call));
+    if scope.is_none() {
+        // no context shown: the callers may be traced only when the far side visibly does traced work
+        let func = enclosing_function(call)?;
+        if work.is_none() || py.is_test_function(func) {
+            return None;
+        }
+    }
+    Some(Evidence { scope, work })
+}
+
+/// A poller: the body starts a `Timer` or `Thread` again (a timer that re-arms itself).
+fn rearms_itself(py: &PyFacts<'_>, body: Node<'_>) -> bool {
+    Preorder::new(body).any(|n| {
+        n.kind() == "call" && n.child_by_field_name("function").is_some_and(|f| py.resolves_to(f, &["threading.Timer", "threading.Thread"]))
+    })
+}
+
+/// The `run()` method of a same-file Thread subclass.
+fn subclass_run<'t>(cx: &FileCx<'t>, class: &str) -> Option<Node<'t>> {
+    let def = syntax::find_first(
+        cx.root(),
+        |_| false,
+        |n| n.kind() == "class_definition" && n.child_by_field_name("name").is_some_and(|c| cx.text(c) == class),
+    )?;
+    let body = def.child_by_field_name("body")?;
+    named_children(body)
+        .map(|m| if m.kind() == "decorated_definition" { m.child_by_field_name("definition").unwrap_or(m) } else { m })
+        .find(|m| m.kind() == "function_definition" && m.child_by_field_name("name").is_some_and(|n| cx.text(n) == "run"))
 }
 
 fn pool_kind(py: &PyFacts, receiver: Node<'_>) -> Pool {
@@ -228,13 +314,16 @@ fn classify<'t>(cx: &FileCx<'_>, callable: Node<'t>, call: Node<'t>, many: bool)
             if let Some(copy) = syntax::find_first(body, |_| false, |n| is_copy_context_call(py, n)) {
                 return Carry::CopyInside(copy);
             }
+            // `lambda: ctx.run(fn)`; an object's `.run` (`pipeline.run(**kw)`) is not `Context.run`
             let runs_ctx = syntax::find_first(
                 body,
                 |_| false,
                 |n| {
                     n.kind() == "call"
                         && n.child_by_field_name("function").is_some_and(|f| {
-                            f.kind() == "attribute" && f.child_by_field_name("attribute").is_some_and(|a| cx.text(a) == "run")
+                            f.kind() == "attribute"
+                                && f.child_by_field_name("attribute").is_some_and(|a| cx.text(a) == "run")
+                                && f.child_by_field_name("object").is_some_and(|o| is_copy_context_call(py, o) || holds_context(cx, o))
                         })
                 },
             );
