@@ -444,6 +444,10 @@ pub fn summary(report: &Report, with_time: bool) -> String {
     if report.files_too_large > 0 {
         skipped.push_str(&format!(", {} skipped (over --max-file-size)", report.files_too_large));
     }
+    if !report.partly_parsed.is_empty() {
+        let n = report.partly_parsed.len();
+        skipped.push_str(&format!(", {n} only partly parsed (`--verbose` names {})", if n == 1 { "it" } else { "them" }));
+    }
     if report.suppressed_count() > 0 {
         skipped.push_str(&format!(", {} suppressed", report.suppressed_count()));
     }
