@@ -100,6 +100,11 @@ fn registration<'t>(cx: &FileCx<'t>, caps: &Captures<'t>, report: Node<'t>) -> O
                 return None;
             }
             let word = receiver_word(receiver, facts);
+            // the main thread's side of a worker (`const w = new Worker(file)`; `w.on('message', ..)`) is no Redis
+            // or NATS subscriber, whatever else the file imports
+            if event == "message" && facts.constructed_as(cx.text(unparen(receiver)), &["Worker", "BroadcastChannel"]) {
+                return None;
+            }
             let system = match event {
                 "message" if word == "parentport" => System::WorkerThreads,
                 "message" | "pmessage" | "messageBuffer" if System::Redis.used_by(facts) => System::Redis,
