@@ -29,7 +29,7 @@ fn run<'t>(cx: &FileCx<'t>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit
         return worker_data(cx, report);
     }
     let (system, handler, at) = registration(cx, caps, report)?;
-    let shown = crate::template::one_line(cx.text_range(at.clone()));
+    let shown = super::shown::code_at(cx.root(), cx.source, at.clone());
     if system.instrumented_in(&cx.js_project) {
         return None;
     }
@@ -39,7 +39,7 @@ fn run<'t>(cx: &FileCx<'t>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit
         return None;
     }
     let mut hit = Hit::at(at)
-        .var("call", crate::template::shorten(&shown))
+        .var("call", shown)
         .var("system", system.name())
         .var("fix", system.extract_fix())
         .label("use", use_site.child_by_field_name("function").unwrap_or(use_site));

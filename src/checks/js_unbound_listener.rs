@@ -3,7 +3,10 @@
 //! the same function makes is fired by its own I/O, in the context it was made in (silent, except under `stack`).
 use tree_sitter::Node;
 
-use super::js_common::{bind_wrapper, context_api_for_fix, implicit_context_use, is_context_bind_of, parameter_names, BindKind};
+use super::js_common::{
+    bind_wrapper, context_api_for_fix, implicit_context_use, is_context_bind_of, parameter_names, BindKind, ContextUse,
+};
+use super::shown;
 use crate::analysis::js::{arguments, callee_object, enclosing_function, is_function, JsFacts, ScopeKind};
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
@@ -14,7 +17,7 @@ use crate::syntax::{self, unparen, Preorder};
 pub static CHECK: CheckDef = CheckDef {
     rule: "js/unbound-listener",
     captures: &["method"],
-    vars: &["call", "model"],
+    vars: &["call", "model", "does", "outcome"],
     variants: &["emitter-bound-late"],
     labels: &["scope", "use", "bind"],
     run: CheckFn::Match(run),
@@ -58,6 +61,7 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     };
     let body = facts.callback_body(inner)?;
     let use_site = implicit_context_use(facts, body)?;
+    let context_use = ContextUse::of(facts, body);
 
     let func = enclosing_function(call).unwrap_or(scope_fn);
     match origin(func, emitter, call, facts) {
@@ -89,11 +93,19 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     let callee = call.child_by_field_name("function").unwrap_or(method);
     // a chained `x\n  .on(...)` is reported on the `.on` line
     let at = if cx.text(callee).contains('\n') { method.byte_range() } else { callee.byte_range() };
-    let shown_event = event_name.map_or_else(|| cx.text(event).to_string(), |e| format!("'{e}'"));
-    let shown_emitter = crate::template::one_line(cx.text(emitter));
+    let shown_event = event_name.map_or_else(|| shown::expression(event, cx.source), |e| format!("'{e}'"));
+    let shown_emitter = shown::expression(emitter, cx.source);
     let mut hit = Hit::at(at)
-        .var("call", format!("{}.{}({shown_event}, …)", crate::template::shorten(&shown_emitter), cx.text(method)))
+        .var("call", format!("{shown_emitter}.{}({shown_event}, …)", cx.text(method)))
         .var("model", cx.js_model.name())
+        .var("does", context_use.does())
+        .var(
+            "outcome",
+            match context_use {
+                ContextUse::StartsSpan => "its spans get another request's span or ROOT as parent",
+                ContextUse::ReadsContext => "what it reads is another request's context, or ROOT",
+            },
+        )
         .label("scope", scope.node)
         .label("use", use_site.child_by_field_name("function").unwrap_or(use_site));
     if let Some(bind) = late_bind {
@@ -132,9 +144,10 @@ fn origin(func: Node<'_>, emitter: Node<'_>, call: Node<'_>, facts: &JsFacts<'_>
     let name = facts.text(emitter);
     let Some(body) = func.child_by_field_name("body") else { return Origin::Elsewhere };
     let made = |value: Option<Node<'_>>| {
-        value.map(unparen).map(|v| if v.kind() == "await_expression" { v.named_child(0).map_or(v, unparen) } else { v }).is_some_and(
-            |v| matches!(v.kind(), "new_expression" | "call_expression"),
-        )
+        value
+            .map(unparen)
+            .map(|v| if v.kind() == "await_expression" { v.named_child(0).map_or(v, unparen) } else { v })
+            .is_some_and(|v| matches!(v.kind(), "new_expression" | "call_expression"))
     };
     let bound_here = syntax::find_first(body, is_function, |n| {
         if n.start_byte() >= call.start_byte() {

@@ -61,7 +61,7 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     if carries_span(cx, arg, call, 0) {
         return None;
     }
-    let spawn = format!("{}(…)", cx.text(callee).split_whitespace().collect::<String>());
+    let spawn = super::shown::callee(callee, cx.source);
     let at = callee.byte_range();
 
     let scope = rs.span_scope(call);
