@@ -143,11 +143,16 @@ fn origin(func: Node<'_>, emitter: Node<'_>, call: Node<'_>, facts: &JsFacts<'_>
     }
     let name = facts.text(emitter);
     let Some(body) = func.child_by_field_name("body") else { return Origin::Elsewhere };
+    // `new X(..)` or a call that makes one; not `require(..)`, nor a getter (`getBus()`, `pool.getConnection()`),
+    // which hands out an emitter made earlier, elsewhere
     let made = |value: Option<Node<'_>>| {
-        value
-            .map(unparen)
-            .map(|v| if v.kind() == "await_expression" { v.named_child(0).map_or(v, unparen) } else { v })
-            .is_some_and(|v| matches!(v.kind(), "new_expression" | "call_expression"))
+        let Some(v) = value.map(unparen) else { return false };
+        let v = if v.kind() == "await_expression" { v.named_child(0).map_or(v, unparen) } else { v };
+        match v.kind() {
+            "new_expression" => true,
+            "call_expression" => facts.callee_name(v).is_some_and(|name| name != "require" && !name.starts_with("get")),
+            _ => false,
+        }
     };
     let bound_here = syntax::find_first(body, is_function, |n| {
         if n.start_byte() >= call.start_byte() {
