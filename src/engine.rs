@@ -15,7 +15,11 @@ use crate::finding::{Finding, Label};
 use crate::fix::Fix;
 use crate::lang::Lang;
 use crate::registry::{CompiledQuery, Registry, Rule};
+use crate::report::PartlyParsed;
 use crate::template::{fill, shorten};
+
+/// The rule that reports files tree-sitter parses only in part; off by default, when such a file is only counted.
+pub const PARSE_ERROR_RULE: &str = "parse-error";
 
 /// Reusable per-thread parsing state.
 pub struct Workspace {
@@ -146,6 +150,15 @@ impl std::fmt::Display for EngineError {
     }
 }
 
+/// What linting one source gave.
+#[derive(Debug, Default)]
+pub struct Linted {
+    pub findings: Vec<Finding>,
+    /// The file's first parse error, when tree-sitter parsed it only in part and `parse-error` is off for it (then
+    /// no finding says so).
+    pub partly_parsed: Option<PartlyParsed>,
+}
+
 /// Lints `source` as a file of `lang` at `path`.
 ///
 /// The file is parsed only when some enabled rule could match it ([`crate::prefilter`]) or it holds a suppression
@@ -158,11 +171,11 @@ pub fn lint_source(
     lang: Lang,
     source: Arc<str>,
     runtime: Runtime,
-) -> Result<Vec<Finding>, EngineError> {
-    let Some(matcher) = registry.matcher(lang) else { return Ok(Vec::new()) };
+) -> Result<Linted, EngineError> {
+    let Some(matcher) = registry.matcher(lang) else { return Ok(Linted::default()) };
     let enabled = |rule: &Rule| options.is_enabled(rule);
     if options.prefilter && !registry.rules.iter().any(|r| r.langs.contains(&lang) && enabled(r)) {
-        return Ok(Vec::new());
+        return Ok(Linted::default());
     }
     let mut scan = matcher.prefilter.scan(&source);
     let may_match: Vec<bool> = registry
@@ -180,7 +193,7 @@ pub fn lint_source(
     // the suppression rules (trigger word `ctxlint-ignore`) need the tree for the comments they report on
     let reads_comments = registry.rules.iter().enumerate().any(|(i, r)| matches!(r.check.run, CheckFn::Engine) && may_match[i]);
     if options.prefilter && !reads_code && !reads_comments {
-        return Ok(Vec::new());
+        return Ok(Linted::default());
     }
     let active: Vec<bool> =
         registry.rules.iter().enumerate().map(|(i, r)| if options.prefilter { may_match[i] } else { enabled(r) }).collect();
@@ -189,12 +202,22 @@ pub fn lint_source(
     let cx = FileCx::new(&source, &tree, lang, runtime);
     let mut out = Out { cx: &cx, path, source: &source, findings: Vec::new(), seen: HashSet::new() };
 
+    let mut partly_parsed = None;
     for &rule_index in &matcher.file_rules {
         let rule = &registry.rules[rule_index];
-        if let (true, true, CheckFn::File(run)) = (enabled(rule), reads_code, &rule.check.run) {
+        let (true, CheckFn::File(run)) = (reads_code, &rule.check.run) else { continue };
+        if enabled(rule) {
             for hit in run(&cx) {
                 out.push(rule, hit, &Captures { items: Vec::new() });
             }
+        } else if &*rule.id == PARSE_ERROR_RULE && tree.root_node().has_error() {
+            // off (the default): the file is counted in the summary instead, and named by `--verbose`
+            let mut first = Out { cx: &cx, path, source: &source, findings: Vec::new(), seen: HashSet::new() };
+            if let Some(hit) = run(&cx).into_iter().next() {
+                first.push(rule, hit, &Captures { items: Vec::new() });
+            }
+            partly_parsed =
+                first.findings.into_iter().next().map(|f| PartlyParsed { path: f.path, start: f.start, end: f.end, what: f.label });
         }
     }
 
@@ -237,7 +260,7 @@ pub fn lint_source(
             }
         }
     }
-    Ok(out.findings)
+    Ok(Linted { findings: out.findings, partly_parsed })
 }
 
 struct Out<'a> {

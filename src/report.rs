@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::finding::Finding;
 use crate::fix::Policy;
+use crate::position::LineCol;
 
 /// Whether a run fixes what it finds, and which fixes count.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -27,6 +28,17 @@ pub struct FixedFile {
     pub findings_before: Vec<Finding>,
 }
 
+/// A file that tree-sitter parsed only in part (ERROR or MISSING nodes: a syntax error, or syntax its grammar does not
+/// know yet) while the `parse-error` rule was off for it: the summary counts it, `--verbose` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartlyParsed {
+    pub path: PathBuf,
+    /// Where the first error is, and what it is (`unexpected `...``, `missing `)``).
+    pub start: LineCol,
+    pub end: LineCol,
+    pub what: String,
+}
+
 /// Everything a run found, sorted by path, line, column and rule.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -47,6 +59,8 @@ pub struct Report {
     pub fix: FixOptions,
     /// Files the fixes changed (only with `fix.apply`), sorted by path.
     pub fixed: Vec<FixedFile>,
+    /// Files parsed only in part while `parse-error` was off for them, sorted by path.
+    pub partly_parsed: Vec<PartlyParsed>,
 }
 
 impl Report {

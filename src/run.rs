@@ -15,7 +15,7 @@ use crate::jsmodel::{JsModelChoice, JsModelResolver};
 use crate::lang::Lang;
 use crate::pymodel::PyRuntime;
 use crate::registry::{self, LoadError, Registry};
-pub use crate::report::{FixOptions, FixedFile, Report};
+pub use crate::report::{FixOptions, FixedFile, PartlyParsed, Report};
 use crate::size::SizeLimit;
 use crate::walk;
 
@@ -86,7 +86,8 @@ impl std::fmt::Display for RunError {
 }
 
 enum FileOutcome {
-    Linted(Vec<Finding>, Vec<String>, Option<FixedFile>),
+    /// The findings, notices, fixed file, and the first parse error when only it tells of one.
+    Linted(Vec<Finding>, Vec<String>, Option<FixedFile>, Option<PartlyParsed>),
     /// NUL bytes: skipped silently, counted.
     Binary,
     /// The parse ran out of its time budget: skipped with this notice, counted.
@@ -99,11 +100,12 @@ enum FileOutcome {
 impl Report {
     fn add(&mut self, outcome: FileOutcome) {
         match outcome {
-            FileOutcome::Linted(findings, notices, fixed) => {
+            FileOutcome::Linted(findings, notices, fixed, partly_parsed) => {
                 self.files_checked += 1;
                 self.findings.extend(findings);
                 self.notices.extend(notices);
                 self.fixed.extend(fixed);
+                self.partly_parsed.extend(partly_parsed);
             }
             FileOutcome::Binary => self.files_skipped += 1,
             FileOutcome::TooSlow(notice) => {
@@ -232,6 +234,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
     report.notices.sort();
     sort(&mut report.findings);
     report.fixed.sort_by(|a, b| a.path.cmp(&b.path));
+    report.partly_parsed.sort_by(|a, b| a.path.cmp(&b.path));
     report.duration = start.elapsed();
     Ok(report)
 }
@@ -301,7 +304,7 @@ fn lint_with(configs: &ConfigResolver, path: &Path, text: &str, valid: bool, opt
 pub fn lint_text(path: &Path, text: &str, options: &RunOptions) -> Result<Vec<Finding>, String> {
     let configs = options.config_resolver().map_err(|e| e.to_string())?;
     match lint_with(&configs, path, text, true, options) {
-        Ok(FileOutcome::Linted(mut findings, _, _)) => {
+        Ok(FileOutcome::Linted(mut findings, ..)) => {
             sort(&mut findings);
             Ok(findings)
         }
@@ -347,7 +350,7 @@ impl Linter<'_> {
     }
 
     /// Runs the engine on one source with the settings that apply to it, then applies severity overrides.
-    fn run_engine(&self, ws: &mut Workspace, job: FileJob<'_>, text: Arc<str>) -> Result<Vec<Finding>, EngineError> {
+    fn run_engine(&self, ws: &mut Workspace, job: FileJob<'_>, text: Arc<str>) -> Result<engine::Linted, EngineError> {
         let FileJob { settings, path, lang } = job;
         let options = self.options;
         let engine_options = EngineOptions {
@@ -356,14 +359,14 @@ impl Linter<'_> {
             require_reason: options.engine.require_reason || settings.require_reason,
         };
         let project = self.resolver.project_for(path, settings.js_model);
-        let mut findings =
+        let mut linted =
             engine::lint_source(self.registry, ws, &engine_options, path, lang, text, Runtime { js: project, py: PyRuntime::default() })?;
-        for f in &mut findings {
+        for f in &mut linted.findings {
             if let Some(level) = settings.severity.get(&*f.rule) {
                 f.severity = *level;
             }
         }
-        Ok(findings)
+        Ok(linted)
     }
 
     /// Reads and lints one file, unless it is larger than `limit`.
@@ -423,13 +426,13 @@ impl Linter<'_> {
             Err(e) => Arc::from(invalid_bytes_as_question_marks(e.as_bytes())),
         };
         match self.run_engine(ws, FileJob { settings, path, lang }, text) {
-            Ok(findings) => {
+            Ok(engine::Linted { findings, partly_parsed }) => {
                 let notices = if self.options.fix.apply {
                     vec![format!("{}: a named pipe is linted but never fixed", path.display())]
                 } else {
                     Vec::new()
                 };
-                FileOutcome::Linted(findings, notices, None)
+                FileOutcome::Linted(findings, notices, None, partly_parsed)
             }
             Err(e @ EngineError::OutOfTime(_)) => FileOutcome::TooSlow(format!("{}: {e}", path.display())),
             Err(e) => FileOutcome::Failed(format!("{}: {e}", path.display())),
@@ -446,8 +449,8 @@ impl Linter<'_> {
         if text.contains('\0') {
             return FileOutcome::Binary;
         }
-        let findings = match self.run_engine(ws, job, text.clone()) {
-            Ok(findings) => findings,
+        let engine::Linted { findings, partly_parsed } = match self.run_engine(ws, job, text.clone()) {
+            Ok(linted) => linted,
             Err(e @ EngineError::OutOfTime(_)) => return FileOutcome::TooSlow(format!("{}: {e}", path.display())),
             Err(e) => return FileOutcome::Failed(format!("{}: {e}", path.display())),
         };
@@ -455,10 +458,10 @@ impl Linter<'_> {
             // fixing would write the question marks back over the original bytes
             let fixing = if self.options.fix.apply { "; not fixed" } else { "" };
             let notice = format!("{}: not valid UTF-8; linted with each invalid byte read as `?`{fixing}", path.display());
-            return FileOutcome::Linted(findings, vec![notice], None);
+            return FileOutcome::Linted(findings, vec![notice], None, partly_parsed);
         }
         match self.fix(ws, job, text, findings) {
-            Ok((findings, notices, fixed)) => FileOutcome::Linted(findings, notices, fixed),
+            Ok((findings, notices, fixed)) => FileOutcome::Linted(findings, notices, fixed, partly_parsed),
             Err(e) => FileOutcome::Failed(format!("{}: {e}", path.display())),
         }
     }
@@ -516,7 +519,7 @@ struct Host<'a, 'r> {
 
 impl FixHost for Host<'_, '_> {
     fn lint(&mut self, text: &str) -> Result<Vec<Finding>, String> {
-        self.linter.run_engine(self.ws, self.job, Arc::from(text)).map_err(|e| e.to_string())
+        self.linter.run_engine(self.ws, self.job, Arc::from(text)).map(|linted| linted.findings).map_err(|e| e.to_string())
     }
 
     fn has_syntax_error(&mut self, text: &str) -> bool {

@@ -148,7 +148,14 @@ fn files_with_other_extensions_are_skipped_silently_while_walking() {
         "types/index.d.ts",
         "export import ACM = require('./acm');\nexport declare function startActiveSpan(): Promise<void>;\n",
     );
-    ctxlint().arg(dir.path().join("types/index.d.ts")).assert().code(1).stdout(predicate::str::contains("parse-error"));
+    let dts = dir.path().join("types/index.d.ts");
+    ctxlint()
+        .arg(&dts)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("1 file checked"))
+        .stdout(predicate::str::contains("1 only partly parsed"));
+    ctxlint().args(["--extend-select", "parse-error"]).arg(&dts).assert().code(1).stdout(predicate::str::contains("parse-error"));
 }
 
 #[test]
@@ -298,14 +305,36 @@ fn json_output_has_the_versioned_schema() {
     assert_eq!(doc["summary"]["files_checked"], 1);
 }
 
+/// `parse-error` is off by default: a broken file is still linted, the summary counts it, `--verbose` names it, and
+/// selecting the rule reports it as a finding.
 #[test]
-fn a_broken_file_is_reported_and_still_linted() {
+fn a_broken_file_is_counted_still_linted_and_reported_when_selected() {
     let dir = TempDir::new().expect("tmp");
     write(dir.path(), "broken.py", &format!("{BAD_PY}\ndef broken(:\n    pass\n"));
+    let rules_of = |doc: &serde_json::Value| -> Vec<String> {
+        doc["findings"].as_array().expect("array").iter().map(|f| f["rule"].as_str().expect("rule").to_string()).collect()
+    };
     let out = ctxlint().args(["--format", "json"]).arg(dir.path()).output().expect("runs");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let rules: Vec<&str> = doc["findings"].as_array().expect("array").iter().map(|f| f["rule"].as_str().expect("rule")).collect();
-    assert_eq!(rules, ["py/dangling-task", "parse-error"]);
+    assert_eq!(rules_of(&doc), ["py/dangling-task"]);
+    assert_eq!(doc["summary"]["files_partly_parsed"], 1);
+
+    let human = ctxlint().args(["--color", "never"]).arg(dir.path()).output().expect("runs");
+    let stdout = String::from_utf8_lossy(&human.stdout);
+    assert!(stdout.contains("1 file checked in ") && stdout.contains(", 1 only partly parsed (`--verbose` names it)."), "{stdout}");
+    assert!(human.stderr.is_empty(), "{}", String::from_utf8_lossy(&human.stderr));
+    for verbose in ["-v", "--verbose"] {
+        let out = ctxlint().args([verbose, "--color", "never"]).current_dir(dir.path()).arg("broken.py").output().expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("notice: broken.py:7:12: only partly parsed (missing `)`)"), "{stderr}");
+    }
+
+    for select in [["--extend-select", "parse-error"], ["--select", "py/dangling-task,parse-error"]] {
+        let out = ctxlint().args(["--format", "json"]).args(select).arg(dir.path()).output().expect("runs");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(rules_of(&doc), ["py/dangling-task", "parse-error"]);
+        assert_eq!(doc["summary"]["files_partly_parsed"], 0, "reported as a finding, so not counted again");
+    }
 }
 
 #[test]
@@ -440,6 +469,8 @@ fn sarif_reports_parse_failures_and_unreadable_paths_as_notifications() {
     let notes = invocation["toolExecutionNotifications"].as_array().expect("notifications");
     assert_eq!(notes.len(), 2);
     assert_eq!(notes[0]["descriptor"]["id"], "parse-error");
+    // `parse-error` is off by default: the file is a note (with the rule on, a warning)
+    assert_eq!(notes[0]["level"], "note");
     assert_eq!(notes[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 7);
     assert_eq!(notes[1]["level"], "error");
     assert!(notes[1]["message"]["text"].as_str().is_some_and(|t| t.contains("missing.py")));

@@ -53,9 +53,10 @@ fn every_fixture_matches_its_inline_expectations() {
     let mut files = Vec::new();
     fixture_files(Path::new("tests/fixtures"), &mut files);
     assert!(files.len() >= 20, "fixtures not found: {}", files.len());
-    // the opt-in `suppression-without-reason` is on, so its fixtures count too
+    // the opt-in `suppression-without-reason` and `parse-error` are on, so their fixtures count too
     let mut options = RunOptions::default();
     options.engine.require_reason = true;
+    options.extend_select = vec!["parse-error".to_string()];
     let problems: Vec<String> = files.iter().flat_map(|f| compare(f, &options)).collect();
     assert!(problems.is_empty(), "{} fixture problem(s):\n{}", problems.len(), problems.join("\n"));
 }
@@ -83,19 +84,27 @@ fn every_rule_has_its_minimum_of_positive_cases() {
     }
 }
 
-/// Skipping files and rules by their trigger words must never cost a finding.
+/// Skipping files and rules by their trigger words must never cost a finding, nor change which files the summary
+/// counts as only partly parsed (`parse-error` off, the default), nor the `parse-error` findings when it is on.
 #[test]
 fn the_prefilter_never_changes_the_findings() {
-    let with = RunOptions::default();
-    let mut without = RunOptions::default();
-    without.engine.prefilter = false;
-    let key = |o: &RunOptions| {
-        let r = lint_paths(&[PathBuf::from("tests/fixtures")], o).expect("rules load");
-        r.findings.iter().map(|f| format!("{}:{}:{}:{}", f.path.display(), f.start.line, f.start.column, f.rule)).collect::<Vec<_>>()
+    let key = |prefilter: bool, parse_error: bool| {
+        let mut o = RunOptions::default();
+        o.engine.prefilter = prefilter;
+        if parse_error {
+            o.extend_select = vec!["parse-error".to_string()];
+        }
+        let r = lint_paths(&[PathBuf::from("tests/fixtures")], &o).expect("rules load");
+        let findings = r.findings.iter().map(|f| format!("{}:{}:{}:{}", f.path.display(), f.start.line, f.start.column, f.rule));
+        let partly = r.partly_parsed.iter().map(|p| format!("{}:{}:{}: partly parsed", p.path.display(), p.start.line, p.start.column));
+        findings.chain(partly).collect::<Vec<_>>()
     };
-    let a = key(&with);
-    assert!(a.len() > 40, "only {} findings", a.len());
-    assert_eq!(a, key(&without));
+    for parse_error in [false, true] {
+        let a = key(true, parse_error);
+        assert!(a.len() > 40, "only {} findings", a.len());
+        assert!(a.iter().any(|k| k.ends_with(if parse_error { ":parse-error" } else { ": partly parsed" })), "{a:?}");
+        assert_eq!(a, key(false, parse_error));
+    }
 }
 
 #[test]

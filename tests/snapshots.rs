@@ -38,13 +38,15 @@ fn every_bad_fixture_of_every_rule() {
             settings.set_snapshot_path(path.parent().expect("a fixture is in a folder"));
             settings.remove_snapshot_suffix();
             settings.set_prepend_module_to_snapshot(false);
-            settings.bind(|| insta::assert_snapshot!(name, human_output(&relative.to_string_lossy())));
+            settings.bind(|| insta::assert_snapshot!(name, human_output(&relative.to_string_lossy(), &rule.id)));
         });
     }
 }
 
-fn human_output(path: &str) -> String {
-    let report = lint_paths(&[PathBuf::from(path)], &RunOptions::default()).expect("rules load");
+/// The human output of one fixture, with its rule on (an opt-in rule such as `parse-error` too).
+fn human_output(path: &str, rule: &str) -> String {
+    let options = RunOptions { extend_select: vec![rule.to_string()], ..RunOptions::default() };
+    let report = lint_paths(&[PathBuf::from(path)], &options).expect("rules load");
     assert!(!report.findings.is_empty(), "{path} has no findings");
     let style = human::Style { color: false, width: 100 };
     let mut out: String = report.findings.iter().map(|f| human::render_finding(f, base(), style)).collect();
@@ -79,7 +81,8 @@ fn sarif_log() {
 
 #[test]
 fn github_annotations() {
-    let report = lint_paths(&[PathBuf::from("tests/fixtures/common/parse-error/bad.py")], &RunOptions::default()).expect("rules load");
+    let options = RunOptions { extend_select: vec!["parse-error".to_string()], ..RunOptions::default() };
+    let report = lint_paths(&[PathBuf::from("tests/fixtures/common/parse-error/bad.py")], &options).expect("rules load");
     insta::assert_snapshot!(ctxlint::output::github::render(&report, base()));
 }
 

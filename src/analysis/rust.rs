@@ -183,8 +183,15 @@ pub fn is_separate_body(node: Node<'_>) -> bool {
 /// Receivers whose `enter()` is a runtime guard, not a span: tokio's `Runtime`, `Handle` and `LocalSet`.
 const RUNTIME_RECEIVERS: &[&str] = &["rt", "runtime", "handle", "local", "local_set"];
 
+/// Is `text` a tokio runtime, handle or LocalSet: by a type name in it (`Handle::current()`, `Runtime::new()?`,
+/// `tokio::runtime::Builder..`), or by the last segment's name (`rt`, `self.runtime`, `rt.handle()`, `_rt`).
 fn is_runtime_value(text: &str) -> bool {
-    ["Handle", "Runtime", "LocalSet", "runtime::"].iter().any(|t| text.contains(t))
+    if ["Handle", "Runtime", "LocalSet", "runtime::"].iter().any(|t| text.contains(t)) {
+        return true;
+    }
+    let text = text.trim_end_matches('?').trim_end_matches(".clone()").trim_end_matches(".unwrap()");
+    let last = text.rsplit(['.', ':']).next().unwrap_or(text).trim_end_matches("()").trim_start_matches('_').to_ascii_lowercase();
+    RUNTIME_RECEIVERS.contains(&last.as_str())
 }
 
 /// Why a node runs in a span scope, with the node to label.
@@ -295,8 +302,7 @@ impl<'s> RustFacts<'s> {
     pub fn is_runtime_enter(&self, call: Node<'_>) -> bool {
         let Some(receiver) = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("value")) else { return false };
         let text = self.text(receiver);
-        let last = text.rsplit(['.', ':']).next().unwrap_or(text).trim_start_matches('_').to_ascii_lowercase();
-        if RUNTIME_RECEIVERS.contains(&last.as_str()) || is_runtime_value(text) {
+        if is_runtime_value(text) {
             return true;
         }
         let Some(func) = ancestors(call).find(|a| a.kind() == "function_item") else { return false };
@@ -317,6 +323,30 @@ impl<'s> RustFacts<'s> {
     pub fn method_name(&self, call: Node<'_>) -> Option<&'s str> {
         let f = call.child_by_field_name("function")?;
         (f.kind() == "field_expression").then(|| f.child_by_field_name("field").map(|n| self.text(n))).flatten()
+    }
+
+    /// Is the function an entry point that no traced code calls: `fn main`, or a function marked `#[tokio::main]`,
+    /// `#[test]`, `#[tokio::test]` (any `main`/`test` attribute, `#[actix_web::main]` and `#[rstest]` style too).
+    pub fn is_entry_point(&self, func: Node<'_>) -> bool {
+        if func.child_by_field_name("name").is_some_and(|n| self.text(n) == "main") {
+            return true;
+        }
+        let mut prev = func.prev_named_sibling();
+        while let Some(p) = prev {
+            match p.kind() {
+                "attribute_item" => {
+                    let attr = p.named_child(0).and_then(|a| a.named_child(0)).map(|n| self.text(n)).unwrap_or("");
+                    let last = attr.rsplit("::").next().unwrap_or(attr);
+                    if matches!(last, "main" | "test" | "rstest" | "bench") {
+                        return true;
+                    }
+                }
+                "line_comment" | "block_comment" => {}
+                _ => break,
+            }
+            prev = p.prev_named_sibling();
+        }
+        false
     }
 
     /// The span scope around `node`, as far as syntax tells.
@@ -360,6 +390,11 @@ impl<'s> RustFacts<'s> {
                 "function_item" => {
                     if let Some(attr) = self.instrument_attribute(a) {
                         return Some(RustScope { node: attr, why: "`#[instrument]`: the function's span is current" });
+                    }
+                    // a function that makes spans is a scope because its callers are likely traced; a `main` or a
+                    // test has no caller, so only a span it has entered where `node` is (above) counts there
+                    if self.is_entry_point(a) {
+                        return None;
                     }
                     let body = a.child_by_field_name("body")?;
                     return self

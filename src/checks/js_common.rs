@@ -15,10 +15,38 @@ use crate::syntax::{self, unparen, Preorder};
 /// inside `context.with(ctx, ...)` with a captured `ctx`.
 pub fn implicit_context_use<'t>(facts: &JsFacts, func: Node<'t>) -> Option<Node<'t>> {
     let mut visited = HashSet::new();
-    find_use(facts, func, 0, &mut visited)
+    find_use(facts, func, 0, &mut visited, false)
 }
 
-fn find_use<'t>(facts: &JsFacts, func: Node<'t>, depth: usize, visited: &mut HashSet<usize>) -> Option<Node<'t>> {
+/// What a callback does with the context, as a message says it: it starts a span (somewhere in its body or the
+/// same-file functions it calls, as [`implicit_context_use`] follows them), or it only reads the active context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContextUse {
+    StartsSpan,
+    ReadsContext,
+}
+
+impl ContextUse {
+    /// How `func` (a callback with an implicit context use) uses the context.
+    pub fn of(facts: &JsFacts, func: Node<'_>) -> ContextUse {
+        let mut visited = HashSet::new();
+        if find_use(facts, func, 0, &mut visited, true).is_some() {
+            ContextUse::StartsSpan
+        } else {
+            ContextUse::ReadsContext
+        }
+    }
+
+    /// What it does: "starts a span" / "reads the active context".
+    pub fn does(self) -> &'static str {
+        match self {
+            ContextUse::StartsSpan => "starts a span",
+            ContextUse::ReadsContext => "reads the active context",
+        }
+    }
+}
+
+fn find_use<'t>(facts: &JsFacts, func: Node<'t>, depth: usize, visited: &mut HashSet<usize>, spans_only: bool) -> Option<Node<'t>> {
     if !visited.insert(func.id()) {
         return None;
     }
@@ -35,9 +63,9 @@ fn find_use<'t>(facts: &JsFacts, func: Node<'t>, depth: usize, visited: &mut Has
         match facts.callee_name(node) {
             Some("startSpan") if args.len() < 3 => return Some(node),
             Some("startActiveSpan") if args.len() < 4 => return Some(node),
-            Some("getActiveSpan") => return Some(node),
-            Some("active") if object.is_some_and(|o| facts.is_context_api(o)) => return Some(node),
-            Some("getStore") if object.is_some_and(|o| facts.is_als(o)) => return Some(node),
+            Some("getActiveSpan") if !spans_only => return Some(node),
+            Some("active") if !spans_only && object.is_some_and(|o| facts.is_context_api(o)) => return Some(node),
+            Some("getStore") if !spans_only && object.is_some_and(|o| facts.is_als(o)) => return Some(node),
             Some("with") if object.is_some_and(|o| facts.is_context_api(o)) => {
                 // context.with(ctx, fn): explicit unless ctx is read from the active context right there
                 if args.first().is_some_and(|a| !reads_active(facts, *a)) {
@@ -60,7 +88,7 @@ fn find_use<'t>(facts: &JsFacts, func: Node<'t>, depth: usize, visited: &mut Has
             continue;
         }
         if let Some(target) = facts.callback_body(callee) {
-            if let Some(found) = find_use(facts, target, depth + 1, visited) {
+            if let Some(found) = find_use(facts, target, depth + 1, visited, spans_only) {
                 return Some(found);
             }
         }

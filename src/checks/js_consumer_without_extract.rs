@@ -29,7 +29,7 @@ fn run<'t>(cx: &FileCx<'t>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit
         return worker_data(cx, report);
     }
     let (system, handler, at) = registration(cx, caps, report)?;
-    let shown = crate::template::one_line(cx.text_range(at.clone()));
+    let shown = super::shown::code_at(cx.root(), cx.source, at.clone());
     if system.instrumented_in(&cx.js_project) {
         return None;
     }
@@ -39,7 +39,7 @@ fn run<'t>(cx: &FileCx<'t>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit
         return None;
     }
     let mut hit = Hit::at(at)
-        .var("call", crate::template::shorten(&shown))
+        .var("call", shown)
         .var("system", system.name())
         .var("fix", system.extract_fix())
         .label("use", use_site.child_by_field_name("function").unwrap_or(use_site));
@@ -100,6 +100,11 @@ fn registration<'t>(cx: &FileCx<'t>, caps: &Captures<'t>, report: Node<'t>) -> O
                 return None;
             }
             let word = receiver_word(receiver, facts);
+            // the main thread's side of a worker (`const w = new Worker(file)`; `w.on('message', ..)`) is no Redis
+            // or NATS subscriber, whatever else the file imports
+            if event == "message" && facts.constructed_as(cx.text(unparen(receiver)), &["Worker", "BroadcastChannel"]) {
+                return None;
+            }
             let system = match event {
                 "message" if word == "parentport" => System::WorkerThreads,
                 "message" | "pmessage" | "messageBuffer" if System::Redis.used_by(facts) => System::Redis,

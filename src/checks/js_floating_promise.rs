@@ -29,12 +29,12 @@ fn run<'t>(cx: &FileCx<'t>, expr: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
     let evidence = promise_evidence(facts, expr)?;
     let scope = facts.span_scope(expr)?;
 
-    let callee = match expr.kind() {
-        "call_expression" => expr.child_by_field_name("function").map_or("", |f| cx.text(f)),
-        _ => "new Promise",
+    let call = match expr.kind() {
+        "call_expression" => expr.child_by_field_name("function").map(|f| super::shown::callee(f, cx.source)),
+        _ => None,
     };
     let mut hit = Hit::at(head(expr, facts))
-        .var("call", format!("{}(…)", crate::template::shorten(callee).trim_end_matches('…')))
+        .var("call", call.unwrap_or_else(|| "new Promise(…)".to_string()))
         .var("model", cx.js_model.name())
         .var("scope", scope.kind.describe())
         .label("scope", scope.node);

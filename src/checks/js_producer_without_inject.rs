@@ -14,7 +14,7 @@ use crate::syntax::unparen;
 pub static CHECK: CheckDef = CheckDef {
     rule: "js/producer-without-inject",
     captures: &["method", "class"],
-    vars: &["call", "system", "fix"],
+    vars: &["call", "system", "a_system", "fix"],
     variants: &[],
     labels: &["scope"],
     run: CheckFn::Match(run),
@@ -35,11 +35,12 @@ fn run<'t>(cx: &FileCx<'t>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit
     if calls_named(facts, func, INJECT) || (func != scope_fn && calls_named(facts, scope_fn, INJECT)) {
         return None;
     }
-    let shown = crate::template::one_line(cx.text_range(at.clone()));
+    let shown = super::shown::code_at(cx.root(), cx.source, at.clone());
     Some(
         Hit::at(at)
-            .var("call", crate::template::shorten(&shown))
+            .var("call", shown)
             .var("system", system.name())
+            .var("a_system", super::shown::with_article(system.name()))
             .var("fix", system.inject_fix())
             .label("scope", scope.node),
     )

@@ -1,8 +1,12 @@
 //! `js/unbound-listener`: an event listener registered in a span scope that starts a span or reads the active
-//! context, on an emitter fired from elsewhere: the listener runs in the context of whoever calls `emit`.
+//! context, on an emitter fired from elsewhere: the listener runs in the context of whoever calls `emit`. An emitter
+//! the same function makes is fired by its own I/O, in the context it was made in (silent, except under `stack`).
 use tree_sitter::Node;
 
-use super::js_common::{bind_wrapper, context_api_for_fix, implicit_context_use, is_context_bind_of, parameter_names, BindKind};
+use super::js_common::{
+    bind_wrapper, context_api_for_fix, implicit_context_use, is_context_bind_of, parameter_names, BindKind, ContextUse,
+};
+use super::shown;
 use crate::analysis::js::{arguments, callee_object, enclosing_function, is_function, JsFacts, ScopeKind};
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
@@ -13,7 +17,7 @@ use crate::syntax::{self, unparen, Preorder};
 pub static CHECK: CheckDef = CheckDef {
     rule: "js/unbound-listener",
     captures: &["method"],
-    vars: &["call", "model"],
+    vars: &["call", "model", "does", "outcome"],
     variants: &["emitter-bound-late"],
     labels: &["scope", "use", "bind"],
     run: CheckFn::Match(run),
@@ -57,10 +61,17 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     };
     let body = facts.callback_body(inner)?;
     let use_site = implicit_context_use(facts, body)?;
+    let context_use = ContextUse::of(facts, body);
 
     let func = enclosing_function(call).unwrap_or(scope_fn);
-    if created_and_fired_here(func, emitter, cx.js_model, facts) {
-        return None;
+    match origin(func, emitter, call, facts) {
+        // its own I/O and timers run in the context it was made in, which is this one (oracle node 10
+        // ok-stream-on-data-written-in-span; an ioredis client made in the span fires 'ready' in it): under
+        // AsyncLocalStorage; under `none` nothing is kept anywhere, so there is nothing this listener loses
+        Origin::Inline | Origin::Here if cx.js_model != JsModel::Stack => return None,
+        // under `stack` only a synchronous emit from here keeps it: fired, written or ended by this function
+        Origin::Here if fired_here(func, facts.text(emitter), facts) => return None,
+        _ => {}
     }
     if cx.js_model == JsModel::AsyncLocalStorage && is_http_emitter(scope_fn, scope.kind, call, emitter, facts) {
         return None;
@@ -82,11 +93,19 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     let callee = call.child_by_field_name("function").unwrap_or(method);
     // a chained `x\n  .on(...)` is reported on the `.on` line
     let at = if cx.text(callee).contains('\n') { method.byte_range() } else { callee.byte_range() };
-    let shown_event = event_name.map_or_else(|| cx.text(event).to_string(), |e| format!("'{e}'"));
-    let shown_emitter = crate::template::one_line(cx.text(emitter));
+    let shown_event = event_name.map_or_else(|| shown::expression(event, cx.source), |e| format!("'{e}'"));
+    let shown_emitter = shown::expression(emitter, cx.source);
     let mut hit = Hit::at(at)
-        .var("call", format!("{}.{}({shown_event}, …)", crate::template::shorten(&shown_emitter), cx.text(method)))
+        .var("call", format!("{shown_emitter}.{}({shown_event}, …)", cx.text(method)))
         .var("model", cx.js_model.name())
+        .var("does", context_use.does())
+        .var(
+            "outcome",
+            match context_use {
+                ContextUse::StartsSpan => "its spans get another request's span or ROOT as parent",
+                ContextUse::ReadsContext => "what it reads is another request's context, or ROOT",
+            },
+        )
         .label("scope", scope.node)
         .label("use", use_site.child_by_field_name("function").unwrap_or(use_site));
     if let Some(bind) = late_bind {
@@ -103,28 +122,63 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     Some(hit)
 }
 
-/// An emitter the function creates (`const s = new PassThrough()`, or inline `AbortSignal.timeout(5).on...`) and also
-/// fires, writes or ends itself: its events come from this context.
-fn created_and_fired_here(func: Node<'_>, emitter: Node<'_>, model: JsModel, facts: &JsFacts<'_>) -> bool {
-    // created inline (`fs.createReadStream(p).on(...)`, `AbortSignal.timeout(5).addEventListener(...)`): nothing else
-    // holds it, and the I/O or timer that fires it was started here, which keeps the context under AsyncLocalStorage
+/// Where an emitter comes from, as far as the function that registers the listener shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// Made in the receiver itself: `fs.createReadStream(p).on(...)`, `AbortSignal.timeout(5).addEventListener(...)`.
+    Inline,
+    /// Bound earlier in the same function to something it makes: `new X(...)`, `X.createClient(...)`,
+    /// `createClient(...)`, `await X.connect(...)`, any factory call (`const c = makeClient()`, `this.c = new X()`).
+    Here,
+    /// A parameter, a module-level or captured emitter, a property: fired from wherever.
+    Elsewhere,
+}
+
+fn origin(func: Node<'_>, emitter: Node<'_>, call: Node<'_>, facts: &JsFacts<'_>) -> Origin {
     if matches!(emitter.kind(), "call_expression" | "new_expression") {
-        return model == JsModel::AsyncLocalStorage;
+        return Origin::Inline;
     }
-    if emitter.kind() != "identifier" {
-        return false;
+    if !matches!(emitter.kind(), "identifier" | "member_expression") {
+        return Origin::Elsewhere;
     }
     let name = facts.text(emitter);
-    let Some(body) = func.child_by_field_name("body") else { return false };
-    let declared = syntax::find_first(body, is_function, |n| {
-        n.kind() == "variable_declarator"
-            && n.child_by_field_name("name").is_some_and(|d| facts.text(d) == name)
-            && n.child_by_field_name("value").map(unparen).is_some_and(|v| matches!(v.kind(), "new_expression" | "call_expression"))
-    })
-    .is_some();
-    if !declared {
-        return false;
+    let Some(body) = func.child_by_field_name("body") else { return Origin::Elsewhere };
+    // `new X(..)` or a call that makes one; not `require(..)`, nor a getter (`getBus()`, `pool.getConnection()`),
+    // which hands out an emitter made earlier, elsewhere
+    let made = |value: Option<Node<'_>>| {
+        let Some(v) = value.map(unparen) else { return false };
+        let v = if v.kind() == "await_expression" { v.named_child(0).map_or(v, unparen) } else { v };
+        match v.kind() {
+            "new_expression" => true,
+            "call_expression" => facts.callee_name(v).is_some_and(|name| name != "require" && !name.starts_with("get")),
+            _ => false,
+        }
+    };
+    let bound_here = syntax::find_first(body, is_function, |n| {
+        if n.start_byte() >= call.start_byte() {
+            return false;
+        }
+        match n.kind() {
+            "variable_declarator" => {
+                n.child_by_field_name("name").is_some_and(|d| facts.text(d) == name) && made(n.child_by_field_name("value"))
+            }
+            "assignment_expression" => {
+                n.child_by_field_name("left").is_some_and(|l| facts.text(l) == name) && made(n.child_by_field_name("right"))
+            }
+            _ => false,
+        }
+    });
+    if bound_here.is_some() {
+        Origin::Here
+    } else {
+        Origin::Elsewhere
     }
+}
+
+/// Does the function fire, write or end the emitter `name` itself, or pipe into it: then (under `stack` too) its
+/// events come from this context.
+fn fired_here(func: Node<'_>, name: &str, facts: &JsFacts<'_>) -> bool {
+    let Some(body) = func.child_by_field_name("body") else { return false };
     Preorder::new(body).any(|n| {
         if n.kind() != "call_expression" {
             return false;

@@ -1,6 +1,6 @@
 //! `js/unbound-timer`: a timer or microtask callback scheduled in a span scope that starts a span or reads the active
 //! context, under a context manager (`stack`, `none`) that does not carry the context into it.
-use super::js_common::{context_api_for_fix, implicit_context_use, reads_active};
+use super::js_common::{context_api_for_fix, implicit_context_use, reads_active, ContextUse};
 use tree_sitter::Node;
 
 use crate::analysis::js::{arguments, await_before, callee_object, enclosing_function};
@@ -13,7 +13,7 @@ use crate::syntax::unparen;
 pub static CHECK: CheckDef = CheckDef {
     rule: "js/unbound-timer",
     captures: &["timer"],
-    vars: &["model"],
+    vars: &["model", "does", "outcome"],
     variants: &["bind-after-await"],
     labels: &["scope", "use", "await"],
     run: CheckFn::Match(run),
@@ -73,9 +73,18 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     };
     let body = facts.callback_body(inner)?;
     let use_site = implicit_context_use(facts, body)?;
+    let context_use = ContextUse::of(facts, body);
 
     let mut hit = Hit::at(callee.byte_range())
         .var("model", model_var)
+        .var("does", context_use.does())
+        .var(
+            "outcome",
+            match context_use {
+                ContextUse::StartsSpan => "its spans become new traces",
+                ContextUse::ReadsContext => "it finds no active span or context",
+            },
+        )
         .label("scope", scope.node)
         .label("use", use_site.child_by_field_name("function").unwrap_or(use_site));
     if let Some((ctx, import)) = context_api_for_fix(cx) {

@@ -6,5 +6,6 @@ use crate::check_api::CheckDef;
 mod js_common;
 mod js_messaging;
 mod py_common;
+mod shown;
 
 include!(concat!(env!("OUT_DIR"), "/checks.rs"));

@@ -61,16 +61,20 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     if carries_span(cx, arg, call, 0) {
         return None;
     }
-    let spawn = format!("{}(…)", cx.text(callee).split_whitespace().collect::<String>());
+    let spawn = super::shown::callee(callee, cx.source);
     let at = callee.byte_range();
 
+    let scope = rs.span_scope(call);
     if work == Work::Future {
-        if let Some(attr) = instrumented_async_fn_called(cx, arg) {
+        // the far side visibly starts a span: flagged in a span scope, and in any function some traced code may call
+        // (not in a `main` or a test, which nothing traced calls)
+        let caller_may_be_traced = || ancestors(call).find(|a| a.kind() == "function_item").is_some_and(|f| !rs.is_entry_point(f));
+        if let Some(attr) = instrumented_async_fn_called(cx, arg).filter(|_| scope.is_some() || caller_may_be_traced()) {
             let hit = Hit::at(at).var("spawn", spawn).variant("instrumented-fn").label("fn", attr);
             return Some(with_fix(cx, hit, arg, false));
         }
     }
-    let scope = rs.span_scope(call)?;
+    let scope = scope?;
     let mut hit = Hit::at(at).var("spawn", spawn).var("scope", scope.why).label("scope", scope.node);
     if work == Work::Closure {
         hit = hit.variant("closure");

@@ -204,6 +204,10 @@ pub struct CheckArgs {
     /// Print nothing (errors still go to stderr, `-o` files are still written); the exit code tells.
     #[arg(short, long)]
     pub silent: bool,
+    /// Also name, on stderr, each file tree-sitter parsed only in part, with its first error (the summary counts them;
+    /// `--extend-select parse-error` reports them as findings instead).
+    #[arg(short, long, conflicts_with_all = ["quiet", "silent"])]
+    pub verbose: bool,
     /// Instead of the findings, print how many each rule has (`[*]`: some are fixable), then the summary line.
     #[arg(long, conflicts_with = "diff")]
     pub statistics: bool,

@@ -53,6 +53,23 @@ pub(super) fn print_run_notices(report: &Report, color: bool, with_notices: bool
     }
 }
 
+/// `--verbose`: a notice for each file tree-sitter parsed only in part (paths relative to `base`).
+pub(super) fn print_partly_parsed(report: &Report, base: &std::path::Path, color: bool) {
+    for file in &report.partly_parsed {
+        print(
+            Level::Notice,
+            color,
+            format_args!(
+                "{}:{}:{}: only partly parsed ({}); the rest was linted (`--extend-select parse-error` reports it)",
+                crate::output::display_path(&file.path, base),
+                file.start.line,
+                file.start.column,
+                file.what
+            ),
+        );
+    }
+}
+
 /// `eprintln!` that cannot panic.
 pub(super) fn line(text: impl Display) {
     let _ = writeln!(io::stderr(), "{text}");

@@ -18,6 +18,9 @@ pub(super) fn write_report(report: &Report, args: &CheckArgs, registry: &Registr
     let color = use_color(args.color);
     let chatty = !args.quiet && !args.silent;
     notice::print_run_notices(report, color, chatty);
+    if args.verbose {
+        notice::print_partly_parsed(report, base, color);
+    }
     if chatty && !reads_stdin && report.files_checked == 0 && report.files_skipped == 0 && report.errors.is_empty() {
         // as ruff warns: a wrong path, an exclude or a `--select` that leaves nothing is no success
         notice::print(

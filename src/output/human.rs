@@ -13,7 +13,7 @@ use miette::{
 use super::display_path;
 use super::json::LineIndexes;
 use crate::finding::{Finding, Severity};
-use crate::fix::{sorted_edits, Fix};
+use crate::fix::{sorted_edits, Edit, Fix};
 use crate::position::{floor_char_boundary, LineIndex};
 use crate::report::Report;
 
@@ -290,32 +290,101 @@ pub fn fix_block(finding: &Finding) -> Option<String> {
 
 fn fix_block_cut(finding: &Finding, cut: Cut) -> Option<String> {
     let fix = finding.fix.as_ref()?;
-    let preview = preview(&finding.source, fix, cut)?;
+    let preview = preview(&finding.source, fix, finding.range.start, cut)?;
     Some(format!("  fix ({}): {}\n{preview}\n", fix.applicability.as_str(), fix.description))
 }
 
-/// The lines a fix changes, as `-`/`+` lines (at most 12 of each; lines over 200 bytes cut around the changes).
-pub fn fix_preview(source: &str, fix: &Fix) -> Option<String> {
-    preview(source, fix, Cut::for_width(100))
+/// The lines a fix changes, as `-`/`+` lines: the change at `at` (the finding) first, then the others (an added
+/// import as its one `+` line), `⋮` between them; at most 12 lines of each sign per change, lines over 200 bytes cut
+/// around the changes.
+pub fn fix_preview(source: &str, fix: &Fix, at: usize) -> Option<String> {
+    preview(source, fix, at, Cut::for_width(100))
 }
 
 /// [`fix_preview`] for a terminal of `cut`. Reads only the lines it shows (the fixed file is never built).
-fn preview(source: &str, fix: &Fix, cut: Cut) -> Option<String> {
+fn preview(source: &str, fix: &Fix, at: usize, cut: Cut) -> Option<String> {
     let edits = sorted_edits(source, &fix.edits)?;
-    let start = edits.first()?.range.start;
-    let end = edits.iter().map(|e| e.range.end).max()?;
-    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[end..].find('\n').map_or(source.len(), |i| end + i);
+    // the edits in hunks of lines that touch: (first line's start, last line's end, edits)
+    let mut hunks: Vec<(usize, usize, Vec<&Edit>)> = Vec::new();
+    for e in edits {
+        let line_start = source[..e.range.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[e.range.end..].find('\n').map_or(source.len(), |i| e.range.end + i);
+        match hunks.last_mut() {
+            Some((_, end, hunk)) if line_start <= *end + 1 => {
+                *end = (*end).max(line_end);
+                hunk.push(e);
+            }
+            _ => hunks.push((line_start, line_end, vec![e])),
+        }
+    }
+    // the hunk at (or nearest to) the finding first, in full: a fix is about the flagged code; an import it needs
+    // comes after it, as the line it adds
+    let distance = |(start, end, _): &(usize, usize, Vec<&Edit>)| start.saturating_sub(at).max(at.saturating_sub(*end));
+    if let Some(nearest) = (0..hunks.len()).min_by_key(|i| distance(&hunks[*i])) {
+        let hunk = hunks.remove(nearest);
+        hunks.insert(0, hunk);
+    }
+    let shown: Vec<String> = hunks
+        .iter()
+        .enumerate()
+        .map(|(i, (start, end, hunk))| match hunk.as_slice() {
+            [only] if i > 0 => {
+                line_insertion(source, only).map_or_else(|| hunk_lines(source, hunk, *start..*end, cut), |lines| added_lines(lines, cut))
+            }
+            _ => hunk_lines(source, hunk, *start..*end, cut),
+        })
+        .collect();
+    Some(shown.join("\n    ⋮\n"))
+}
+
+/// When `edit` only adds whole lines (an import after the last one, or before the first line): those lines.
+fn line_insertion<'e>(source: &str, edit: &'e Edit) -> Option<&'e str> {
+    let at = edit.range.start;
+    if !edit.range.is_empty() {
+        return None;
+    }
+    let rest = &source[at..];
+    let at_line_end = rest.is_empty() || rest.starts_with('\n') || rest.starts_with("\r\n");
+    let at_line_start = at == 0 || source[..at].ends_with('\n');
+    let text = edit.replacement.as_str();
+    if at_line_end {
+        if let Some(lines) = text.strip_prefix("\r\n").or_else(|| text.strip_prefix('\n')) {
+            return Some(lines);
+        }
+    }
+    if at_line_start {
+        if let Some(lines) = text.strip_suffix("\r\n").or_else(|| text.strip_suffix('\n')) {
+            return Some(lines);
+        }
+    }
+    None
+}
+
+/// Added lines as `+` lines (at most 12, long ones cut).
+fn added_lines(lines: &str, cut: Cut) -> String {
+    let mut out = Vec::new();
+    for (i, l) in shown_lines(&[Piece { text: lines, change: true }], cut, PREVIEW_LINES + 1).lines().enumerate() {
+        if i == PREVIEW_LINES {
+            out.push("    + …".to_string());
+            break;
+        }
+        out.push(format!("    + {}", l.trim_end_matches('\r')));
+    }
+    out.join("\n")
+}
+
+/// The lines `lines` (whole lines of `source`) before and after the edits of one hunk, as `-`/`+` lines.
+fn hunk_lines(source: &str, edits: &[&Edit], lines: Range<usize>, cut: Cut) -> String {
     // the changed lines before and after, as pieces: unchanged text, and what an edit replaces or puts there
     let (mut old, mut new) = (Vec::new(), Vec::new());
-    let mut at = line_start;
-    for e in &edits {
+    let mut at = lines.start;
+    for e in edits {
         let same = Piece { text: &source[at..e.range.start], change: false };
         old.extend([same, Piece { text: &source[e.range.clone()], change: true }]);
         new.extend([same, Piece { text: &e.replacement, change: true }]);
         at = e.range.end;
     }
-    let same = Piece { text: &source[at..line_end], change: false };
+    let same = Piece { text: &source[at..lines.end], change: false };
     old.push(same);
     new.push(same);
     let mut out = String::new();
@@ -328,7 +397,7 @@ fn preview(source: &str, fix: &Fix, cut: Cut) -> Option<String> {
             out.push_str(&format!("    {sign} {}\n", l.trim_end_matches('\r')));
         }
     }
-    Some(out.trim_end_matches('\n').to_string())
+    out.trim_end_matches('\n').to_string()
 }
 
 /// A piece of the text a preview shows.
@@ -443,6 +512,10 @@ pub fn summary(report: &Report, with_time: bool) -> String {
     }
     if report.files_too_large > 0 {
         skipped.push_str(&format!(", {} skipped (over --max-file-size)", report.files_too_large));
+    }
+    if !report.partly_parsed.is_empty() {
+        let n = report.partly_parsed.len();
+        skipped.push_str(&format!(", {n} only partly parsed (`--verbose` names {})", if n == 1 { "it" } else { "them" }));
     }
     if report.suppressed_count() > 0 {
         skipped.push_str(&format!(", {} suppressed", report.suppressed_count()));
@@ -679,8 +752,8 @@ mod tests {
         let crlf = numbered(40, "\r\n");
         let cases: Vec<(&str, Vec<Edit>)> = vec![
             (&lf, vec![Edit::replace(at(&lf, "call_7"), "other")]),
-            (&lf, vec![Edit::insert(0, "import x\n"), Edit::replace(at(&lf, "call_5("), "x.call(")]),
-            (&lf, vec![Edit::insert(0, "import x\n"), Edit::replace(at(&lf, "call_30("), "x.call(")]),
+            (&lf, vec![Edit::insert(0, "import x\n"), Edit::replace(at(&lf, "call_1("), "x.call(")]),
+            (&lf, vec![Edit::insert(0, "import x\n"), Edit::replace(at(&lf, "call_2("), "x.call(")]),
             (&lf, vec![Edit::replace(at(&lf, "call_3(argument)\nline 4"), "a\nb\nc\nd")]),
             (&lf, vec![Edit::replace(at(&lf, "line 9 = call_9(argument)\n"), "")]),
             (&lf, vec![Edit::insert(lf.len(), "tail\n")]),
@@ -689,9 +762,33 @@ mod tests {
             (&lf, vec![Edit::replace(0..6, "a"), Edit::replace(3..9, "b")]),
         ];
         for (source, edits) in cases {
+            let first = edits.iter().map(|e| e.range.start).min().unwrap_or(0);
             let fix = Fix { applicability: Applicability::Safe, description: String::new(), edits };
-            assert_eq!(fix_preview(source, &fix), whole_preview(source, &fix), "{:?}", fix.edits);
+            assert_eq!(fix_preview(source, &fix, first), whole_preview(source, &fix), "{:?}", fix.edits);
         }
+    }
+
+    /// Edits far apart are shown apart: the one at the finding first (whole), then the others, an added import as
+    /// its one line; never the unchanged lines between them.
+    #[test]
+    fn a_far_import_comes_after_the_change_at_the_finding_as_one_line() {
+        let source = format!("use a::b;\nuse c::d;\n{}", numbered(40, "\n"));
+        let call = at(&source, "call_30(argument)");
+        let edits =
+            vec![Edit::insert(at(&source, "use c::d;").end, "\nuse tracing::Instrument;"), Edit::insert(call.end, ".in_current_span()")];
+        let fix = Fix { applicability: Applicability::Safe, description: String::new(), edits };
+        assert_eq!(
+            fix_preview(&source, &fix, call.start).expect("preview"),
+            "    - line 30 = call_30(argument)\n    + line 30 = call_30(argument).in_current_span()\n    ⋮\n    + use tracing::Instrument;"
+        );
+        // an import before the first line, and a change that is not a line insertion, far from the finding
+        let edits = vec![Edit::insert(0, "import x\n"), Edit::replace(at(&source, "call_5("), "x("), Edit::replace(call.clone(), "y()")];
+        let fix = Fix { applicability: Applicability::Safe, description: String::new(), edits };
+        let preview = fix_preview(&source, &fix, call.start).expect("preview");
+        assert_eq!(
+            preview,
+            "    - line 30 = call_30(argument)\n    + line 30 = y()\n    ⋮\n    + import x\n    ⋮\n    - line 5 = call_5(argument)\n    + line 5 = x(argument)"
+        );
     }
 
     /// A label over 20,000 lines shows its first lines, not all of them.

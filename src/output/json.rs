@@ -37,6 +37,9 @@ struct Summary {
     infos: usize,
     files_checked: usize,
     files_skipped: usize,
+    /// Files tree-sitter parsed only in part while `parse-error` was off for them (an additive field of schema
+    /// version 1: older documents lack it).
+    files_partly_parsed: usize,
     suppressed: usize,
 }
 
@@ -169,6 +172,7 @@ pub fn render(report: &Report, base: &Path) -> String {
             infos: report.unsuppressed().filter(|f| f.severity == crate::finding::Severity::Info).count(),
             files_checked: report.files_checked,
             files_skipped: report.files_skipped,
+            files_partly_parsed: report.partly_parsed.len(),
             suppressed: report.suppressed_count(),
         },
     };

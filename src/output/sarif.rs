@@ -356,6 +356,26 @@ pub fn render(report: &Report, base: &Path, registry: &Registry) -> String {
                 .collect(),
         });
     }
+    // files parsed only in part while `parse-error` was off: what the tool could not fully check, without a finding
+    for file in &report.partly_parsed {
+        let region = Region {
+            start_line: file.start.line,
+            start_column: file.start.column,
+            end_line: file.end.line,
+            end_column: file.end.column,
+            snippet: None,
+        };
+        notifications.push(Notification {
+            level: "note",
+            message: Text { text: sentence(&format!("ctxlint parsed this file only in part ({}); the rest was linted", file.what)) },
+            locations: vec![Location {
+                id: None,
+                physical_location: PhysicalLocation { artifact_location: artifact(&file.path, base), region },
+                message: None,
+            }],
+            descriptor: Some(DescriptorReference { id: NOTIFICATION_RULE, index: 0 }),
+        });
+    }
     for error in &report.errors {
         notifications.push(Notification {
             level: "error",
