@@ -445,9 +445,9 @@ fn fix_py(src: &str) -> String {
     fs::read_to_string(dir.path().join("job.py")).expect("read")
 }
 
-const SUBMIT: &str = "\n\ndef handle(order):\n    with ThreadPoolExecutor() as pool:\n        pool.submit(charge, order)\n";
+const SUBMIT: &str = "\n\ndef handle(request, order):\n    with ThreadPoolExecutor() as pool:\n        pool.submit(charge, order)\n";
 const SUBMIT_FIXED: &str =
-    "\n\ndef handle(order):\n    with ThreadPoolExecutor() as pool:\n        pool.submit(contextvars.copy_context().run, charge, order)\n";
+    "\n\ndef handle(request, order):\n    with ThreadPoolExecutor() as pool:\n        pool.submit(contextvars.copy_context().run, charge, order)\n";
 
 #[test]
 fn a_standard_library_import_goes_into_the_standard_library_block() {
@@ -467,8 +467,8 @@ fn a_standard_library_import_goes_into_the_standard_library_block() {
     // no standard-library import yet: a block of its own, first, after `__future__`
     let head = "from __future__ import annotations\n\nfrom opentelemetry import trace\n\nfrom app import work\n";
     let want = "from __future__ import annotations\n\nimport contextvars\n\nfrom opentelemetry import trace\n\nfrom app import work\n";
-    let body = "\n\nasync def handle(loop):\n    await loop.run_in_executor(None, work)\n";
-    let body_fixed = "\n\nasync def handle(loop):\n    await loop.run_in_executor(None, contextvars.copy_context().run, work)\n";
+    let body = "\n\nasync def handle(request, loop):\n    await loop.run_in_executor(None, work)\n";
+    let body_fixed = "\n\nasync def handle(request, loop):\n    await loop.run_in_executor(None, contextvars.copy_context().run, work)\n";
     assert_eq!(fix_py(&format!("{head}{body}")), format!("{want}{body_fixed}"));
 }
 

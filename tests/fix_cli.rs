@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 import asyncio
 
 
-def fan_out(orders):
+def fan_out(request, orders):
     with ThreadPoolExecutor() as pool:
         for order in orders:
             pool.submit(charge, order)
@@ -45,7 +45,7 @@ import asyncio
 import contextvars
 
 
-def fan_out(orders):
+def fan_out(request, orders):
     with ThreadPoolExecutor() as pool:
         for order in orders:
             pool.submit(contextvars.copy_context().run, charge, order)
@@ -97,7 +97,7 @@ fn fix_exits_0_when_everything_was_fixed() {
     write(
         dir.path(),
         "a.py",
-        "from concurrent.futures import ThreadPoolExecutor\n\n\ndef f(pool: ThreadPoolExecutor):\n    pool.submit(g)\n",
+        "from concurrent.futures import ThreadPoolExecutor\n\n\ndef f(request, pool: ThreadPoolExecutor):\n    pool.submit(g)\n",
     );
     ctxlint(dir.path())
         .args(["--fix", "a.py"])
@@ -199,7 +199,8 @@ fn crlf_and_tabs_survive_fix() {
 fn invalid_utf8_is_linted_but_never_fixed() {
     let dir = TempDir::new().expect("tmp");
     let mut bytes =
-        b"from concurrent.futures import ThreadPoolExecutor\n# caf\xe9\n\ndef f(pool: ThreadPoolExecutor):\n    pool.submit(g)\n".to_vec();
+        b"from concurrent.futures import ThreadPoolExecutor\n# caf\xe9\n\ndef f(request, pool: ThreadPoolExecutor):\n    pool.submit(g)\n"
+            .to_vec();
     fs::write(dir.path().join("a.py"), &bytes).expect("write");
     ctxlint(dir.path())
         .args(["--fix", "a.py"])

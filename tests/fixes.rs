@@ -35,8 +35,8 @@ fn rust_spawn_in_an_opentelemetry_scope_gets_with_current_context() {
 
 #[test]
 fn python_submit_gets_a_fresh_context_copy_and_the_import() {
-    let src = "\"\"\"Billing.\"\"\"\nfrom concurrent.futures import ThreadPoolExecutor\n\n\ndef handle(order):\n    with ThreadPoolExecutor() as pool:\n        pool.submit(charge, order)\n";
-    let want = "\"\"\"Billing.\"\"\"\nimport contextvars\nfrom concurrent.futures import ThreadPoolExecutor\n\n\ndef handle(order):\n    with ThreadPoolExecutor() as pool:\n        pool.submit(contextvars.copy_context().run, charge, order)\n";
+    let src = "\"\"\"Billing.\"\"\"\nfrom concurrent.futures import ThreadPoolExecutor\n\n\ndef handle(request, order):\n    with ThreadPoolExecutor() as pool:\n        pool.submit(charge, order)\n";
+    let want = "\"\"\"Billing.\"\"\"\nimport contextvars\nfrom concurrent.futures import ThreadPoolExecutor\n\n\ndef handle(request, order):\n    with ThreadPoolExecutor() as pool:\n        pool.submit(contextvars.copy_context().run, charge, order)\n";
     assert_eq!(fixed("a.py", src, "py/executor-without-context", &RunOptions::default()), want);
 }
 
@@ -73,8 +73,8 @@ fn fix_all(path: &str, source: &str) -> ctxlint::report::Report {
 /// pass on the re-linted text: both land.
 #[test]
 fn clashing_fixes_of_two_rules_both_land_over_two_passes() {
-    let src = "from concurrent.futures import ThreadPoolExecutor\n\nfrom opentelemetry import context\n\n\ndef consume(msg, pool: ThreadPoolExecutor):\n    token = context.attach(ctx)\n    pool.submit(handle, msg)\n    context.detach(token)\n";
-    let want = "import contextvars\nfrom concurrent.futures import ThreadPoolExecutor\n\nfrom opentelemetry import context\n\n\ndef consume(msg, pool: ThreadPoolExecutor):\n    token = context.attach(ctx)\n    try:\n        pool.submit(contextvars.copy_context().run, handle, msg)\n    finally:\n        context.detach(token)\n";
+    let src = "from concurrent.futures import ThreadPoolExecutor\n\nfrom opentelemetry import context\n\n\ndef consume(request, msg, pool: ThreadPoolExecutor):\n    token = context.attach(ctx)\n    pool.submit(handle, msg)\n    context.detach(token)\n";
+    let want = "import contextvars\nfrom concurrent.futures import ThreadPoolExecutor\n\nfrom opentelemetry import context\n\n\ndef consume(request, msg, pool: ThreadPoolExecutor):\n    token = context.attach(ctx)\n    try:\n        pool.submit(contextvars.copy_context().run, handle, msg)\n    finally:\n        context.detach(token)\n";
     let report = fix_all("a.py", src);
     assert_eq!(report.fixed.len(), 1);
     assert_eq!(report.fixed[0].text, want);

@@ -106,7 +106,11 @@ fn assert_bom_then(dir: &Path, rel: &str, rest: &str) {
 fn fixes_insert_imports_after_a_byte_order_mark() {
     let dir = TempDir::new().expect("tmp");
     write(dir.path(), "package.json", STACK_PACKAGE);
-    write(dir.path(), "job.py", &with_bom("def main(job):\n    import threading\n    threading.Thread(target=job.run).start()\n"));
+    write(
+        dir.path(),
+        "job.py",
+        &with_bom("def on_request(request, job):\n    import threading\n    threading.Thread(target=job.run).start()\n"),
+    );
     write(
         dir.path(),
         "timer.js",
@@ -116,7 +120,7 @@ fn fixes_insert_imports_after_a_byte_order_mark() {
     let (code, stdout, stderr) = run(dir.path(), &["--fix", "."]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("Fixed 3 problems in 3 files"), "{stdout}");
-    assert_bom_then(dir.path(), "job.py", "import contextvars\ndef main(job):");
+    assert_bom_then(dir.path(), "job.py", "import contextvars\ndef on_request(request, job):");
     assert_cpython_compiles(dir.path(), "job.py");
     assert_bom_then(dir.path(), "timer.js", "import { context } from '@opentelemetry/api';\ntracer.startActiveSpan(");
     assert_bom_then(dir.path(), "spawn.rs", "use tracing::Instrument;\n#[tracing::instrument]");
@@ -157,14 +161,14 @@ const SHAPES: &[Shape] = &[
     // the finding is on the line that closes a triple-quoted string
     Shape {
         rel: "triple.py",
-        before: "import threading\n\n\ndef main(job):\n    print(\"\"\"\n    text\n    \"\"\", threading.Thread(target=job.run).start())\n",
-        after: "import threading\n\n\ndef main(job):\n    # ctxlint-ignore[py/executor-without-context]\n    print(\"\"\"\n    text\n    \"\"\", threading.Thread(target=job.run).start())\n",
+        before: "import threading\n\n\ndef on_request(request, job):\n    print(\"\"\"\n    text\n    \"\"\", threading.Thread(target=job.run).start())\n",
+        after: "import threading\n\n\ndef on_request(request, job):\n    # ctxlint-ignore[py/executor-without-context]\n    print(\"\"\"\n    text\n    \"\"\", threading.Thread(target=job.run).start())\n",
     },
     // the finding is on a line continued with a backslash
     Shape {
         rel: "continued.py",
-        before: "import threading\n\n\ndef other(job):\n    x = 1 + \\\n        threading.Thread(target=job.run).start()\n",
-        after: "import threading\n\n\ndef other(job):\n    # ctxlint-ignore[py/executor-without-context]\n    x = 1 + \\\n        threading.Thread(target=job.run).start()\n",
+        before: "import threading\n\n\ndef other(request, job):\n    x = 1 + \\\n        threading.Thread(target=job.run).start()\n",
+        after: "import threading\n\n\ndef other(request, job):\n    # ctxlint-ignore[py/executor-without-context]\n    x = 1 + \\\n        threading.Thread(target=job.run).start()\n",
     },
     // inside a template literal's substitution, on a line that starts in the template
     Shape {
@@ -221,7 +225,7 @@ fn add_ignore_puts_the_comment_above_a_statement_whose_line_starts_in_a_string()
 #[test]
 fn a_comment_above_a_statement_does_not_reach_lines_that_could_hold_their_own() {
     let dir = TempDir::new().expect("tmp");
-    let src = "import threading\n\n\ndef main(job):\n    # ctxlint-ignore[py/executor-without-context]: first one only\n    print(\"\"\"\n    \"\"\", threading.Thread(target=job.run).start(),\n          threading.Thread(target=job.run).start())\n";
+    let src = "import threading\n\n\ndef on_request(request, job):\n    # ctxlint-ignore[py/executor-without-context]: first one only\n    print(\"\"\"\n    \"\"\", threading.Thread(target=job.run).start(),\n          threading.Thread(target=job.run).start())\n";
     write(dir.path(), "a.py", src.as_bytes());
     let (code, stdout, _) = run(dir.path(), &["--format", "json", "a.py"]);
     assert_eq!(code, 1, "{stdout}");
@@ -246,7 +250,7 @@ fn lone_cr_files_are_suppressed_annotated_and_fixed() {
         b"import asyncio\r\rasync def f():\r    # ctxlint-ignore[py/dangling-task]: x\r    asyncio.create_task(g())\r",
     );
     write(dir.path(), "task.py", b"import asyncio\r\rasync def f():\r    asyncio.create_task(g())\r");
-    write(dir.path(), "job.py", b"import threading\r\rdef main(job):\r    threading.Thread(target=job.run).start()\r");
+    write(dir.path(), "job.py", b"import threading\r\rdef on_request(request, job):\r    threading.Thread(target=job.run).start()\r");
     assert_cpython_compiles(dir.path(), "job.py");
 
     let (code, stdout, _) = run(dir.path(), &["kept.py"]);
@@ -266,7 +270,7 @@ fn lone_cr_files_are_suppressed_annotated_and_fixed() {
     assert!(!stderr.contains("does not parse"), "{stderr}");
     assert_eq!(
         text(dir.path(), "job.py"),
-        "import contextvars\rimport threading\r\rdef main(job):\r    threading.Thread(target=contextvars.copy_context().run, args=(job.run,)).start()\r"
+        "import contextvars\rimport threading\r\rdef on_request(request, job):\r    threading.Thread(target=contextvars.copy_context().run, args=(job.run,)).start()\r"
     );
     assert_cpython_compiles(dir.path(), "job.py");
 }

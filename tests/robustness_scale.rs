@@ -20,7 +20,7 @@ fn assert_no_panic(out: &std::process::Output) {
 
 /// A Python file with `n` findings of py/executor-without-context, each with a safe fix (and one shared import).
 fn executor_calls(n: usize) -> String {
-    let mut text = String::from("import asyncio\n\n\nasync def handler(f):\n    loop = asyncio.get_running_loop()\n");
+    let mut text = String::from("import asyncio\n\n\nasync def handler(request, f):\n    loop = asyncio.get_running_loop()\n");
     for _ in 0..n {
         text.push_str("    await loop.run_in_executor(None, f)\n");
     }
@@ -95,7 +95,7 @@ fn human_output_of_8000_findings_is_linear() {
 #[test]
 fn frames_and_previews_on_a_very_long_line_are_cut_to_the_screen() {
     let dir = TempDir::new().expect("tmp");
-    let mut text = String::from("import asyncio\n\n\nasync def handler(f):\n    loop = asyncio.get_running_loop(); xs = [");
+    let mut text = String::from("import asyncio\n\n\nasync def handler(request, f):\n    loop = asyncio.get_running_loop(); xs = [");
     text.push_str(&"12345678, ".repeat(100_000));
     text.push_str("0]; await loop.run_in_executor(None, f); ys = [");
     text.push_str(&"87654321, ".repeat(100_000));
@@ -119,8 +119,9 @@ fn frames_and_previews_on_a_very_long_line_are_cut_to_the_screen() {
 #[test]
 fn a_frame_never_prints_thousands_of_lines() {
     let dir = TempDir::new().expect("tmp");
-    let mut text =
-        String::from("import asyncio\n\n\nasync def handler(f):\n    await asyncio.get_running_loop().run_in_executor(\n        None,\n");
+    let mut text = String::from(
+        "import asyncio\n\n\nasync def handler(request, f):\n    await asyncio.get_running_loop().run_in_executor(\n        None,\n",
+    );
     for i in 0..20_000 {
         text.push_str(&format!("        # filler {i}\n"));
     }

@@ -45,7 +45,7 @@ const FIXABLE_PY: &str = "\
 from concurrent.futures import ThreadPoolExecutor
 
 
-def fan_out(order):
+def fan_out(request, order):
     with ThreadPoolExecutor() as pool:
         pool.submit(charge, order)
 ";
@@ -55,7 +55,7 @@ import contextvars
 from concurrent.futures import ThreadPoolExecutor
 
 
-def fan_out(order):
+def fan_out(request, order):
     with ThreadPoolExecutor() as pool:
         pool.submit(contextvars.copy_context().run, charge, order)
 ";

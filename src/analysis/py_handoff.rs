@@ -106,7 +106,12 @@ impl<'s> PyFacts<'s> {
             return Some(scope);
         }
         let func = enclosing_function(node)?;
-        self.function_context(func, 0, &mut HashSet::new())
+        if let Some(known) = self.function_contexts.borrow().get(&func.id()) {
+            return *known;
+        }
+        let found = self.function_context(func, 0, &mut HashSet::new());
+        self.function_contexts.borrow_mut().insert(func.id(), found);
+        found
     }
 
     /// A handler, or a span scope or handler that calls `func` (same file, [`DEPTH`] callers up).
@@ -312,10 +317,24 @@ impl<'s> PyFacts<'s> {
     }
 
     /// Does the file activate the threading instrumentation (`ThreadingInstrumentor().instrument()`), which makes
-    /// `Thread`, `Timer` and `ThreadPoolExecutor.submit` carry the caller's context.
+    /// `Thread`, `Timer` and `ThreadPoolExecutor.submit` carry the caller's context (answered once per file).
     pub fn activates_thread_instrumentation(&self) -> bool {
-        self.source.contains("ThreadingInstrumentor")
+        *self.activations.get_or_init(|| self.find_activations()).get(0).unwrap_or(&false)
+    }
+
+    /// Does the file initialise sentry-sdk (`sentry_sdk.init(...)`, or its `StdlibIntegration` named), whose default
+    /// `StdlibIntegration` adds the trace headers to every child process's environment (answered once per file).
+    pub fn activates_sentry_subprocess_headers(&self) -> bool {
+        *self.activations.get_or_init(|| self.find_activations()).get(1).unwrap_or(&false)
+    }
+
+    fn find_activations(&self) -> Vec<bool> {
+        let threading = self.source.contains("ThreadingInstrumentor")
             && Preorder::new(self.root)
-                .any(|n| n.kind() == "call" && self.call_name(n) == Some("instrument") && self.text(n).contains("ThreadingInstrumentor"))
+                .any(|n| n.kind() == "call" && self.call_name(n) == Some("instrument") && self.text(n).contains("ThreadingInstrumentor"));
+        let sentry = self.source.contains("StdlibIntegration")
+            || (self.source.contains("sentry_sdk")
+                && Preorder::new(self.root).any(|n| n.kind() == "call" && self.text(n).starts_with("sentry_sdk.init(")));
+        vec![threading, sentry]
     }
 }

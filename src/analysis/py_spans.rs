@@ -91,7 +91,22 @@ impl<'s> PyFacts<'s> {
     /// A call in the function's own body (not nested functions) that starts a span.
     pub fn own_span_start<'t>(&self, func: Node<'t>) -> Option<Node<'t>> {
         let body = func.child_by_field_name("body")?;
-        syntax::find_first(body, is_function, |n| self.call_name(n).is_some_and(|c| STARTS_SPAN.contains(&c)))
+        // remembered per function: every hand-off in a function asks (a walk each time is quadratic in big functions)
+        let known = self.span_starts.borrow().get(&func.id()).copied();
+        let range = match known {
+            Some(range) => range,
+            None => {
+                let found = syntax::find_first(body, is_function, |n| self.call_name(n).is_some_and(|c| STARTS_SPAN.contains(&c)));
+                let range = found.map(|n| (n.start_byte(), n.end_byte()));
+                self.span_starts.borrow_mut().insert(func.id(), range);
+                range
+            }
+        }?;
+        let mut node = body.descendant_for_byte_range(range.0, range.1)?;
+        while node.kind() != "call" || node.byte_range() != (range.0..range.1) {
+            node = node.parent()?;
+        }
+        Some(node)
     }
 
     /// Why `node` runs in a span scope: the enclosing span `with` item, the function's span decorator, or a span the
@@ -117,8 +132,22 @@ impl<'s> PyFacts<'s> {
             }
             _ => return None,
         };
-        Preorder::new(self.root)
-            .find(|n| n.kind() == "function_definition" && n.child_by_field_name("name").is_some_and(|f| self.text(f) == name))
+        self.function_named(name)
+    }
+
+    /// The first function definition of the file named `name` (an index built on first use: this is asked once per
+    /// hand-off and call followed, so a walk of the whole file each time would make big files quadratic).
+    pub fn function_named(&self, name: &str) -> Option<Node<'s>> {
+        let index = self.function_index.get_or_init(|| {
+            let mut index = std::collections::HashMap::new();
+            for n in Preorder::new(self.root).filter(|n| n.kind() == "function_definition") {
+                if let Some(f) = n.child_by_field_name("name") {
+                    index.entry(self.text(f)).or_insert(n);
+                }
+            }
+            index
+        });
+        index.get(name).copied()
     }
 
     /// The first call in `node` (nested callbacks included) or in same-file functions it calls (two levels deep) that

@@ -18,6 +18,14 @@ pub struct PyFacts<'s> {
     /// The same, per function: (function node id, binding text) → qualified name, so that a name bound in one
     /// function (`executor: Other`) does not hide what it is in another (`with ThreadPoolExecutor() as executor`).
     constructed_in: HashMap<(usize, String), String>,
+    /// Function definitions by name (first one wins), built on first use by [`PyFacts::function_named`].
+    pub(super) function_index: std::cell::OnceCell<HashMap<&'s str, Node<'s>>>,
+    /// Memo of [`PyFacts::context_at`]'s per-function answer, by function node id.
+    pub(super) function_contexts: std::cell::RefCell<HashMap<usize, Option<Node<'s>>>>,
+    /// Memo of [`PyFacts::own_span_start`]: function node id → the byte range of its first span-starting call.
+    pub(super) span_starts: std::cell::RefCell<HashMap<usize, Option<(usize, usize)>>>,
+    /// Which SDK activations the file makes (threading instrumentation, sentry), found once on first use.
+    pub(super) activations: std::cell::OnceCell<Vec<bool>>,
     /// Classes declared in the file → their qualified base class names.
     pub classes: HashMap<String, Vec<String>>,
     /// End of the leading imports at module level (after docstring and `__future__` imports), for new imports.
@@ -46,6 +54,10 @@ impl<'s> PyFacts<'s> {
             imports: HashMap::new(),
             constructed: HashMap::new(),
             constructed_in: HashMap::new(),
+            function_index: std::cell::OnceCell::new(),
+            function_contexts: std::cell::RefCell::new(HashMap::new()),
+            span_starts: std::cell::RefCell::new(HashMap::new()),
+            activations: std::cell::OnceCell::new(),
             classes: HashMap::new(),
             import_insert_at: 0,
             leading_imports: Vec::new(),

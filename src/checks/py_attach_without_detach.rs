@@ -29,6 +29,19 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
     if !py.resolves_to(callee, &["opentelemetry.context.attach"]) {
         return None;
     }
+    // `attach(Context())`: a deliberate reset to an empty context, nothing of a span leaks
+    let resets = positional_arg(call, 0).is_some_and(|a| {
+        a.kind() == "call"
+            && a.child_by_field_name("arguments").is_some_and(|args| args.named_child_count() == 0)
+            && a.child_by_field_name("function").is_some_and(|f| {
+                py.resolves_to(f, &["opentelemetry.context.Context", "opentelemetry.context.context.Context"]) || py.text(f) == "Context"
+            })
+    });
+    // inside `with start_as_current_span(...)` / `use_span(...)`: the block's exit resets the context to what it was
+    // before the block, this attach included
+    if resets || py.span_with(call).is_some() {
+        return None;
+    }
     let at = callee.byte_range();
     let parent = call.parent()?;
     match parent.kind() {
@@ -138,7 +151,16 @@ fn is_context_manager_shape(cx: &FileCx<'_>, call: Node<'_>) -> bool {
 
 /// Does the function return the token to its caller: `return token`, or inside a tuple, list or dict it returns.
 fn returns_token(scope: Node<'_>, token: &str, py: &PyFacts<'_>) -> bool {
-    let is_token = |n: Node<'_>| py.text(n) == token;
+    // the token itself, or a name assigned a value that holds it (`tokens = [name_token, ctx_token]`)
+    let holders: Vec<&str> = syntax::find_all(scope, |n| n.kind() == "function_definition", |n| n.kind() == "assignment")
+        .into_iter()
+        .filter(|a| {
+            a.child_by_field_name("right")
+                .is_some_and(|r| syntax::find_first(r, |_| false, |n| n.kind() == "identifier" && py.text(n) == token).is_some())
+        })
+        .filter_map(|a| a.child_by_field_name("left").filter(|l| l.kind() == "identifier").map(|l| py.text(l)))
+        .collect();
+    let is_token = |n: Node<'_>| py.text(n) == token || holders.contains(&py.text(n));
     syntax::find_first(
         scope,
         |n| n.kind() == "function_definition",
@@ -168,9 +190,25 @@ fn next_statement(stmt: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// A detach of `token` in the `finally:` of `try_stmt`.
+/// A call in the `finally:` of `try_stmt` that detaches `token`: `detach(token)`, or a helper given the token among
+/// its arguments (`_cleanup(span, ctx, token)`, `_detach(context, token)`): the helper detaches.
 fn finally_detaches<'t>(py: &PyFacts, try_stmt: Node<'t>, token: &str) -> Option<Node<'t>> {
     let fin = named_children(try_stmt).find(|c| c.kind() == "finally_clause")?;
-    detach_calls(py, fin, token).into_iter().next()
+    detach_calls(py, fin, token).into_iter().next().or_else(|| {
+        syntax::find_first(
+            fin,
+            |_| false,
+            |n| {
+                n.kind() == "call"
+                    && n.child_by_field_name("arguments").is_some_and(|args| {
+                        named_children(args).any(|a| {
+                            let value = if a.kind() == "keyword_argument" { a.child_by_field_name("value") } else { Some(a) };
+                            value.is_some_and(|v| py.text(v) == token)
+                        })
+                    })
+            },
+        )
+    })
 }
 
 fn is_detach(py: &PyFacts, call: Node<'_>) -> bool {

@@ -13,7 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
     rule: "py/dangling-task",
     captures: &["method"],
     vars: &["call"],
-    variants: &["unread"],
+    variants: &["unread", "outside-span"],
     labels: &["name"],
     run: CheckFn::Match(run),
 };
@@ -41,7 +41,9 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
                 "task = {call}{eol}{indent}background_tasks.add(task){eol}{indent}task.add_done_callback(background_tasks.discard)",
                 call = cx.text(call)
             );
-            Some(Hit::at(func.byte_range()).var("call", call_text).edits(vec![Edit::replace(parent.byte_range(), keep)]))
+            let hit = Hit::at(func.byte_range()).var("call", call_text).edits(vec![Edit::replace(parent.byte_range(), keep)]);
+            // "its spans start after the parent span ended" holds only where there is a parent span
+            Some(if py.span_scope(call).is_none() { hit.variant("outside-span") } else { hit })
         }
         "assignment" => {
             let left = parent.child_by_field_name("left").filter(|l| l.kind() == "identifier")?;
@@ -75,6 +77,10 @@ fn creates_task(py: &PyFacts, func: Node<'_>, method: &str) -> bool {
         };
     }
     let text = py.text(receiver);
+    // `self.create_task(...)` in a class that defines `create_task` and keeps what it creates (a custom loop)
+    if matches!(text, "self" | "cls") && own_create_task_keeps_tasks(py, func) {
+        return false;
+    }
     let last = text.rsplit('.').next().unwrap_or(text).trim_start_matches('_').to_ascii_lowercase();
     !(last == "tg" || last.contains("group") || last.contains("nursery"))
 }
@@ -106,4 +112,21 @@ fn is_read_later(scope: Node<'_>, assignment: Node<'_>, name: &str, py: &PyFacts
         }
     }
     false
+}
+
+/// Does the class around `at` define a `create_task` method that keeps the tasks it creates: stores them (in a set,
+/// a list, an attribute, a registry call given the task) or returns them to a caller that does.
+fn own_create_task_keeps_tasks(py: &PyFacts, at: Node<'_>) -> bool {
+    let Some(class) = ancestors(at).find(|a| a.kind() == "class_definition") else { return false };
+    let Some(body) = class.child_by_field_name("body") else { return false };
+    let method = syntax::named_children(body)
+        .map(|m| if m.kind() == "decorated_definition" { m.child_by_field_name("definition").unwrap_or(m) } else { m })
+        .find(|m| m.kind() == "function_definition" && m.child_by_field_name("name").is_some_and(|n| py.text(n) == "create_task"));
+    let Some(method) = method else { return false };
+    Preorder::new(method).any(|n| {
+        let t = py.text(n);
+        (n.kind() == "call" && (t.contains(".add(") || t.contains(".append(") || t.contains("register")))
+            || (n.kind() == "assignment"
+                && n.child_by_field_name("left").is_some_and(|l| l.kind() == "subscript" || py.text(l).starts_with("self.")))
+    })
 }

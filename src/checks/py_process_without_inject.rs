@@ -47,6 +47,11 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     if !starts_process {
         return None;
     }
+    // v2: only a child that is evidently a traced program reads the context (`git`, `ffmpeg` or `ls` do not), and
+    // only where nothing puts it into the child's environment for the code (sentry-sdk's StdlibIntegration does)
+    if spawned_method.is_none() && (!runs_traced_program(py, call, name) || injects_into_children(cx)) {
+        return None;
+    }
     let scope = py.span_scope(call)?;
     let owner = enclosing_function(call).unwrap_or_else(|| cx.root());
     if py.calls_any(owner, &["inject"]) || mentions_traceparent(owner, py) {
@@ -57,6 +62,43 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
         hit = hit.variant("spawned").label("method", method);
     }
     Some(hit)
+}
+
+/// Programs that run OpenTelemetry-instrumented code: interpreters, the auto-instrumentation launcher, scripts.
+const TRACED_PROGRAMS: &[&str] = &["python", "python3", "node", "opentelemetry-instrument", "deno", "bun"];
+
+/// Is the child `call` starts evidently a traced program: `sys.executable`, `python`/`python3`/`node`,
+/// `opentelemetry-instrument`, or a `.py`/`.js`/`.mjs`/`.cjs` script, as the first word of its command.
+fn runs_traced_program(py: &PyFacts<'_>, call: Node<'_>, name: &str) -> bool {
+    // `os.spawn*(mode, file, ...)`: the program is the second argument
+    let at = usize::from(name.starts_with("spawn"));
+    let Some(first) = positional_arg(call, at).or_else(|| py.keyword_arg(call, "args")) else { return false };
+    let program = match first.kind() {
+        "list" | "tuple" => first.named_child(0),
+        _ => Some(first),
+    };
+    let Some(program) = program else { return false };
+    if program.kind() == "attribute" || program.kind() == "identifier" {
+        return py.resolves_to(program, &["sys.executable"]) || py.text(program) == "sys.executable";
+    }
+    if !matches!(program.kind(), "string" | "concatenated_string") {
+        return false;
+    }
+    let text = py.text(program).trim_start_matches(|c: char| c.is_ascii_alphabetic()).trim_matches(['\'', '"']);
+    let word = text.split_whitespace().next().unwrap_or("");
+    let base = word.rsplit('/').next().unwrap_or(word);
+    let versioned_python = base.strip_prefix("python").is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'));
+    TRACED_PROGRAMS.contains(&base) || versioned_python || [".py", ".js", ".mjs", ".cjs"].iter().any(|e| base.ends_with(e))
+}
+
+/// Does the runtime put the trace context into every child's environment: the project's model says so, or the
+/// file initialises sentry-sdk (its default `StdlibIntegration` patches `subprocess.Popen` to add the trace
+/// headers to the child's environment).
+fn injects_into_children(cx: &FileCx<'_>) -> bool {
+    cx.py_runtime.subprocess_env_injected
+        || cx.source.contains("StdlibIntegration")
+        || Preorder::new(cx.root())
+            .any(|n| n.kind() == "call" && cx.py().call_name(n) == Some("init") && cx.text(n).starts_with("sentry_sdk.init("))
 }
 
 fn is_os_process(name: &str) -> bool {

@@ -346,7 +346,7 @@ mod tests {
     fn a_file_not_written_gets_its_findings_back() {
         use crate::report::{FixedFile, Report};
         let options = crate::run::RunOptions::default();
-        let src = "from concurrent.futures import ThreadPoolExecutor\n\n\ndef f(o):\n    with ThreadPoolExecutor() as p:\n        p.submit(g, o)\n";
+        let src = "from concurrent.futures import ThreadPoolExecutor\n\n\ndef f(request, o):\n    with ThreadPoolExecutor() as p:\n        p.submit(g, o)\n";
         let dir = tempfile::TempDir::new().expect("tmp");
         let (a, b) = (dir.path().join("a.py"), dir.path().join("b.py"));
         std::fs::write(&a, "edited meanwhile\n").expect("write");

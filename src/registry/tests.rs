@@ -13,6 +13,7 @@ help = "h"
 name = "n"
 [variants]
 unread = "u"
+outside-span = "o"
 [fix]
 applicability = "display-only"
 description = "d"
