@@ -177,10 +177,13 @@ impl<'s> PyFacts<'s> {
         })
     }
 
-    /// Is `func` a test (pytest/unittest): its callers are the test runner, not a traced request.
+    /// Is `func` test code (pytest/unittest): a test, a method of a test class, or any function of a module that
+    /// imports `pytest` or `unittest` — its callers are the test runner, not a traced request.
     pub fn is_test_function(&self, func: Node<'s>) -> bool {
         let name = func.child_by_field_name("name").map_or("", |n| self.text(n));
-        if name.starts_with("test") {
+        let test_module =
+            self.imports.values().any(|q| q == "pytest" || q == "unittest" || q.starts_with("pytest.") || q.starts_with("unittest."));
+        if name.starts_with("test") || test_module {
             return true;
         }
         ancestors(func).filter(|a| a.kind() == "class_definition").any(|c| {

@@ -191,7 +191,9 @@ fn is_runtime_value(text: &str) -> bool {
     }
     let text = text.trim_end_matches('?').trim_end_matches(".clone()").trim_end_matches(".unwrap()");
     let last = text.rsplit(['.', ':']).next().unwrap_or(text).trim_end_matches("()").trim_start_matches('_').to_ascii_lowercase();
-    RUNTIME_RECEIVERS.contains(&last.as_str())
+    // `core.tokio_handle()`, `self.runtime_handle`: a handle named after the runtime
+    let runtime_handle = last.ends_with("handle") && (last.contains("tokio") || last.contains("runtime") || last.starts_with("rt"));
+    RUNTIME_RECEIVERS.contains(&last.as_str()) || runtime_handle
 }
 
 /// Why a node runs in a span scope, with the node to label.
