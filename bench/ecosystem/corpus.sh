@@ -23,7 +23,7 @@ PYPI_PKGS=(
   traceloop-sdk==0.62.4
   openinference-instrumentation-openai==0.1.66
   openinference-instrumentation-langchain==0.1.80
-  logfire==5.4.0
+  logfire-sdk==5.4.0
   sentry-sdk==2.75.0
   temporalio==1.35.0
   smolagents==1.26.0
