@@ -98,6 +98,15 @@ const CLIENT_WORDS: &[&str] = &["session", "client", "requests", "httpx", "http"
 /// `.create(...)` of LLM SDKs (`client.chat.completions.create`, `client.messages.create`).
 const LLM_RECEIVERS: &[&str] = &["completions", "messages", "embeddings", "responses", "chat"];
 
+/// The SDK activations a file makes, found once per file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Activations {
+    /// `ThreadingInstrumentor().instrument()`.
+    pub threading: bool,
+    /// `sentry_sdk.init(...)` or its `StdlibIntegration`.
+    pub sentry: bool,
+}
+
 impl<'s> PyFacts<'s> {
     /// Why code at `node` has a context to hand off: the span `with`/decorator around it, or the handler (or the
     /// function a handler calls) it runs in. `None`: the file shows none.
@@ -316,28 +325,28 @@ impl<'s> PyFacts<'s> {
         let last_receiver = receiver.rsplit('.').next().unwrap_or("").trim_start_matches('_');
         CLIENT_METHODS.contains(&name)
             || (HTTP_VERBS.contains(&name) && CLIENT_WORDS.iter().any(|w| last_receiver.contains(w)))
-            || (name == "create" && LLM_RECEIVERS.iter().any(|w| last_receiver == *w))
+            || (name == "create" && LLM_RECEIVERS.contains(&last_receiver))
     }
 
     /// Does the file activate the threading instrumentation (`ThreadingInstrumentor().instrument()`), which makes
     /// `Thread`, `Timer` and `ThreadPoolExecutor.submit` carry the caller's context (answered once per file).
     pub fn activates_thread_instrumentation(&self) -> bool {
-        *self.activations.get_or_init(|| self.find_activations()).get(0).unwrap_or(&false)
+        self.activations.get_or_init(|| self.find_activations()).threading
     }
 
     /// Does the file initialise sentry-sdk (`sentry_sdk.init(...)`, or its `StdlibIntegration` named), whose default
     /// `StdlibIntegration` adds the trace headers to every child process's environment (answered once per file).
     pub fn activates_sentry_subprocess_headers(&self) -> bool {
-        *self.activations.get_or_init(|| self.find_activations()).get(1).unwrap_or(&false)
+        self.activations.get_or_init(|| self.find_activations()).sentry
     }
 
-    fn find_activations(&self) -> Vec<bool> {
+    fn find_activations(&self) -> Activations {
         let threading = self.source.contains("ThreadingInstrumentor")
             && Preorder::new(self.root)
                 .any(|n| n.kind() == "call" && self.call_name(n) == Some("instrument") && self.text(n).contains("ThreadingInstrumentor"));
         let sentry = self.source.contains("StdlibIntegration")
             || (self.source.contains("sentry_sdk")
                 && Preorder::new(self.root).any(|n| n.kind() == "call" && self.text(n).starts_with("sentry_sdk.init(")));
-        vec![threading, sentry]
+        Activations { threading, sentry }
     }
 }

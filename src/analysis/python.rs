@@ -25,7 +25,7 @@ pub struct PyFacts<'s> {
     /// Memo of [`PyFacts::own_span_start`]: function node id → the byte range of its first span-starting call.
     pub(super) span_starts: std::cell::RefCell<HashMap<usize, Option<(usize, usize)>>>,
     /// Which SDK activations the file makes (threading instrumentation, sentry), found once on first use.
-    pub(super) activations: std::cell::OnceCell<Vec<bool>>,
+    pub(super) activations: std::cell::OnceCell<super::py_handoff::Activations>,
     /// Classes declared in the file → their qualified base class names.
     pub classes: HashMap<String, Vec<String>>,
     /// End of the leading imports at module level (after docstring and `__future__` imports), for new imports.
