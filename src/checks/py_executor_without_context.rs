@@ -95,7 +95,8 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
                 Some(t) => (Some(t), Shape::ThreadTarget, "Thread"),
                 None if py.classes.contains_key(local) && subclass_runs_without_context(cx, local) => {
                     let run = subclass_run(cx, local);
-                    let evidence = evidence(cx, call, run, true)?;
+                    // the threading instrumentation wraps `Thread.run`, not a subclass's own `run()` (its witness)
+                    let evidence = evidence(cx, call, run, false)?;
                     return Some(evidence.label(Hit::at(func.byte_range()).var("call", format!("{local}(…)")).variant("subclass")));
                 }
                 None => return None,
