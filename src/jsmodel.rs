@@ -1,6 +1,7 @@
 //! The JavaScript project a file belongs to: the context-manager model it runs under (which decides whether
-//! callbacks keep the context), chosen by the user or detected from the nearest `package.json`, and that manifest's
-//! dependency names (which auto-instrumentations propagate for the user).
+//! callbacks keep the context), chosen by the user or detected from the nearest `package.json`, that manifest's
+//! dependency names (which auto-instrumentations propagate for the user) and its package name (an instrumentation
+//! package's own code propagates for the library it instruments).
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -60,6 +61,9 @@ impl JsModelChoice {
 
 #[derive(Deserialize, Default)]
 struct PackageJson {
+    /// Any JSON value: a package.json whose `name` is not a string still counts for its dependencies.
+    #[serde(default)]
+    name: Option<serde_json::Value>,
     #[serde(default)]
     dependencies: HashMap<String, serde_json::Value>,
     #[serde(default, rename = "devDependencies")]
@@ -68,21 +72,27 @@ struct PackageJson {
 
 /// Picks the model from a package.json's dependency names, in the order rules.md gives.
 pub fn model_from_dependencies<'a>(names: impl IntoIterator<Item = &'a str> + Clone) -> Option<JsModel> {
-    let has = |wanted: &[&str]| names.clone().into_iter().any(|n| wanted.contains(&n));
-    if has(&["@opentelemetry/context-zone", "@opentelemetry/context-zone-peer-dep"]) {
-        Some(JsModel::Zone)
-    } else if has(&["@opentelemetry/sdk-trace-web"]) {
-        Some(JsModel::Stack)
-    } else if has(&[
-        "@opentelemetry/sdk-node",
-        "@opentelemetry/sdk-trace-node",
-        "@opentelemetry/context-async-hooks",
-        "@opentelemetry/auto-instrumentations-node",
-    ]) {
-        Some(JsModel::AsyncLocalStorage)
-    } else {
-        None
-    }
+    model_and_dependency(names).map(|(model, _)| model)
+}
+
+/// [`model_from_dependencies`], with the dependency that decided.
+pub fn model_and_dependency<'a>(names: impl IntoIterator<Item = &'a str> + Clone) -> Option<(JsModel, &'static str)> {
+    const ORDER: &[(JsModel, &[&str])] = &[
+        (JsModel::Zone, &["@opentelemetry/context-zone", "@opentelemetry/context-zone-peer-dep"]),
+        (JsModel::Stack, &["@opentelemetry/sdk-trace-web"]),
+        (
+            JsModel::AsyncLocalStorage,
+            &[
+                "@opentelemetry/sdk-node",
+                "@opentelemetry/sdk-trace-node",
+                "@opentelemetry/context-async-hooks",
+                "@opentelemetry/auto-instrumentations-node",
+            ],
+        ),
+    ];
+    ORDER.iter().find_map(|(model, wanted)| {
+        wanted.iter().find(|w| names.clone().into_iter().any(|n| n == **w)).map(|dependency| (*model, *dependency))
+    })
 }
 
 /// What a JS file's project says: its context-manager model and the dependency names of its nearest package.json.
@@ -91,12 +101,24 @@ pub struct JsProject {
     pub model: JsModel,
     /// `dependencies` and `devDependencies` names of the nearest valid package.json (empty when there is none).
     pub deps: Arc<HashSet<String>>,
+    /// The `name` of the nearest valid package.json (`@opentelemetry/instrumentation-kafkajs`), if it is a string.
+    pub name: Option<Arc<str>>,
+    /// The nearest valid package.json.
+    pub manifest: Option<Arc<Path>>,
+    /// The dependency of that package.json that picked the detected model (`None`: the default model).
+    pub decided_by: Option<&'static str>,
 }
 
 impl JsProject {
     /// A project with no package.json.
     pub fn bare(model: JsModel) -> Self {
-        JsProject { model, deps: Arc::new(HashSet::new()) }
+        JsProject { model, deps: Arc::new(HashSet::new()), name: None, manifest: None, decided_by: None }
+    }
+
+    /// Is the project's own package named `name`-ending: `instrumentation-kafkajs` matches
+    /// `@opentelemetry/instrumentation-kafkajs`.
+    pub fn named_ending(&self, suffix: &str) -> bool {
+        self.name.as_deref().is_some_and(|n| n.ends_with(suffix))
     }
 
     /// Does the project depend on `name`.
@@ -159,8 +181,14 @@ impl JsModelResolver {
             Ok(pkg) => {
                 let names = pkg.dependencies.keys().chain(pkg.dev_dependencies.keys()).map(String::as_str);
                 // The nearest package.json decides, even when it names no OpenTelemetry package.
-                let model = model_from_dependencies(names.clone()).unwrap_or(JsModel::AsyncLocalStorage);
-                Some(JsProject { model, deps: Arc::new(names.map(str::to_string).collect()) })
+                let decided = model_and_dependency(names.clone());
+                Some(JsProject {
+                    model: decided.map_or(JsModel::AsyncLocalStorage, |(model, _)| model),
+                    deps: Arc::new(names.map(str::to_string).collect()),
+                    name: pkg.name.as_ref().and_then(serde_json::Value::as_str).map(Arc::from),
+                    manifest: Some(Arc::from(manifest.as_path())),
+                    decided_by: decided.map(|(_, dependency)| dependency),
+                })
             }
             Err(e) => {
                 if let Ok(mut n) = self.notices.lock() {
@@ -190,5 +218,30 @@ mod tests {
         assert_eq!(model_from_dependencies(["@opentelemetry/sdk-trace-web", "@opentelemetry/sdk-trace-node"]), Some(JsModel::Stack));
         assert_eq!(model_from_dependencies(["@opentelemetry/sdk-node"]), Some(JsModel::AsyncLocalStorage));
         assert_eq!(model_from_dependencies(["express"]), None);
+        assert_eq!(
+            model_and_dependency(["express", "@opentelemetry/auto-instrumentations-node"]),
+            Some((JsModel::AsyncLocalStorage, "@opentelemetry/auto-instrumentations-node"))
+        );
+    }
+
+    #[test]
+    fn the_nearest_package_json_gives_the_name_manifest_and_deciding_dependency() {
+        let dir = tempfile::TempDir::new().expect("tmp");
+        let root = dir.path().canonicalize().expect("canonical");
+        let manifest = r#"{ "name": "@opentelemetry/instrumentation-kafkajs", "devDependencies": { "@opentelemetry/sdk-trace-node": "*", "kafkajs": "*" } }"#;
+        std::fs::write(root.join("package.json"), manifest).expect("write");
+        std::fs::create_dir_all(root.join("test")).expect("mkdir");
+        std::fs::write(root.join("test/other.json"), "{}").expect("write");
+        let resolver = JsModelResolver::new(JsModelChoice::Auto);
+        let project = resolver.project_for(&root.join("test/kafkajs.test.ts"), JsModelChoice::Auto);
+        assert_eq!(project.name.as_deref(), Some("@opentelemetry/instrumentation-kafkajs"));
+        assert!(project.named_ending("instrumentation-kafkajs"));
+        assert_eq!(project.manifest.as_deref(), Some(root.join("package.json").as_path()));
+        assert_eq!((project.model, project.decided_by), (JsModel::AsyncLocalStorage, Some("@opentelemetry/sdk-trace-node")));
+        // a name that is not a string is no name, and the dependencies still count
+        std::fs::write(root.join("test/package.json"), r#"{ "name": 5, "dependencies": { "@opentelemetry/sdk-trace-web": "*" } }"#)
+            .expect("write");
+        let inner = JsModelResolver::new(JsModelChoice::Auto).project_for(&root.join("test/a.ts"), JsModelChoice::Auto);
+        assert_eq!((inner.name, inner.model), (None, JsModel::Stack));
     }
 }

@@ -13,7 +13,7 @@ use crate::finding::Finding;
 use crate::fix::apply::{self as fixer, FixHost};
 use crate::jsmodel::{JsModelChoice, JsModelResolver};
 use crate::lang::Lang;
-use crate::pymodel::PyRuntime;
+use crate::pymodel::{PyInstrumentedChoice, PyRuntime, PyRuntimeResolver};
 use crate::registry::{self, LoadError, Registry};
 pub use crate::report::{FixOptions, FixedFile, PartlyParsed, Report};
 use crate::size::SizeLimit;
@@ -24,6 +24,8 @@ use crate::walk;
 pub struct RunOptions {
     /// The command line's JS model (`auto` lets the config file and package.json decide).
     pub js_model: JsModelChoice,
+    /// The command line's Python instrumentations (`Auto` lets the config file and the project decide).
+    pub py_instrumented: PyInstrumentedChoice,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
     /// `engine.enabled = Some(..)` runs exactly those rules, whatever the configuration says.
@@ -52,6 +54,7 @@ impl RunOptions {
             exclude: self.exclude.clone(),
             require_reason: self.engine.require_reason,
             js_model: self.js_model,
+            py_instrumented: self.py_instrumented.clone(),
             max_file_size: self.max_file_size,
         }
     }
@@ -154,7 +157,8 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
     let configs = Arc::new(options.config_resolver()?);
     let (walked, dirs) = walk::explicit(paths);
     let resolver = JsModelResolver::new(JsModelChoice::Auto);
-    let linter = Linter { registry, options, resolver: &resolver };
+    let py_resolver = PyRuntimeResolver::new();
+    let linter = Linter { registry, options, resolver: &resolver, py_resolver: &py_resolver };
     // the first configuration error (by path) stops the run
     let config_error: Mutex<Option<(PathBuf, ConfigError)>> = Mutex::new(None);
     let lint = |ws: &mut Workspace, path: &Path, lang: Lang, explicit: bool| -> Option<FileOutcome> {
@@ -230,6 +234,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
         report.add(outcome);
     }
     report.notices.extend(resolver.take_notices());
+    report.notices.extend(py_resolver.take_notices());
     report.errors.sort();
     report.notices.sort();
     sort(&mut report.findings);
@@ -295,7 +300,8 @@ fn lint_with(configs: &ConfigResolver, path: &Path, text: &str, valid: bool, opt
     let lang = Lang::from_path(path).ok_or_else(|| LintTextError::File(format!("{}: not a file ctxlint reads", path.display())))?;
     let settings = configs.settings_for(path).map_err(|e| LintTextError::Run(RunError::Config(e)))?;
     let resolver = JsModelResolver::new(JsModelChoice::Auto);
-    let linter = Linter { registry, options, resolver: &resolver };
+    let py_resolver = PyRuntimeResolver::new();
+    let linter = Linter { registry, options, resolver: &resolver, py_resolver: &py_resolver };
     Ok(linter.lint_decoded(&mut Workspace::default(), FileJob { settings: &settings, path, lang }, Arc::from(text), valid))
 }
 
@@ -332,6 +338,7 @@ struct Linter<'a> {
     registry: &'a Registry,
     options: &'a RunOptions,
     resolver: &'a JsModelResolver,
+    py_resolver: &'a PyRuntimeResolver,
 }
 
 impl Linter<'_> {
@@ -359,8 +366,12 @@ impl Linter<'_> {
             require_reason: options.engine.require_reason || settings.require_reason,
         };
         let project = self.resolver.project_for(path, settings.js_model);
-        let mut linted =
-            engine::lint_source(self.registry, ws, &engine_options, path, lang, text, Runtime { js: project, py: PyRuntime::default() })?;
+        // only a Python file reads (and, for its project, scans) the Python runtime
+        let py = match lang.family() {
+            crate::lang::Family::Python => self.py_resolver.runtime_for(path, &settings.py_instrumented),
+            _ => PyRuntime::default(),
+        };
+        let mut linted = engine::lint_source(self.registry, ws, &engine_options, path, lang, text, Runtime { js: project, py })?;
         for f in &mut linted.findings {
             if let Some(level) = settings.severity.get(&*f.rule) {
                 f.severity = *level;

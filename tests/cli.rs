@@ -272,6 +272,78 @@ fn the_js_context_manager_comes_from_package_json_or_the_flag() {
     ctxlint().args(["--js-context-manager", "async-local-storage"]).arg(dir.path()).assert().code(0);
 }
 
+/// The lines of `ctxlint config PATH` (run in `dir`) that start with `prefix`.
+fn config_lines(dir: &Path, args: &[&str], prefix: &str) -> Vec<String> {
+    let out = ctxlint().current_dir(dir).arg("config").args(args).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.starts_with(prefix)).map(str::to_string).collect()
+}
+
+#[test]
+fn config_shows_the_js_context_manager_chosen_for_the_file_and_why() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "web/package.json", r#"{"name": "shop-web", "dependencies": {"@opentelemetry/sdk-trace-web": "2"}}"#);
+    write(dir.path(), "plain/package.json", r#"{"dependencies": {"express": "4"}}"#);
+    let js = |args: &[&str]| config_lines(dir.path(), args, "js ");
+    assert_eq!(
+        js(&["web/src/app.js"]),
+        [
+            "js context-manager: stack (detected: web/package.json depends on @opentelemetry/sdk-trace-web)",
+            "js package: shop-web (web/package.json)"
+        ]
+    );
+    assert_eq!(
+        js(&["plain/app.js"])[0],
+        "js context-manager: async-local-storage (the default: plain/package.json names no OpenTelemetry context manager)"
+    );
+    assert_eq!(
+        js(&["app.js"]),
+        ["js context-manager: async-local-storage (the default: no package.json here or above)", "js package: none"]
+    );
+    assert_eq!(js(&["--js-context-manager", "zone", "web/src/app.js"])[0], "js context-manager: zone (set by --js-context-manager)");
+    write(dir.path(), "web/ctxlint.toml", "[js]\ncontext-manager = \"none\"\n");
+    assert_eq!(js(&["web/src/app.js"])[0], "js context-manager: none (set by [js] context-manager)");
+}
+
+#[test]
+fn config_shows_the_python_runtime_chosen_for_the_file_and_its_evidence() {
+    let dir = TempDir::new().expect("tmp");
+    write(
+        dir.path(),
+        "kafka/pyproject.toml",
+        "[project]\nname = \"opentelemetry-instrumentation-kafka-python\"\ndependencies = [\"logfire>=3\", \"sentry-sdk\"]\n",
+    );
+    write(dir.path(), "kafka/src/boot.py", "import logfire\n\nlogfire.configure(send_to_logfire=False)\n");
+    let py = |args: &[&str]| config_lines(dir.path(), args, "python ");
+    assert_eq!(
+        py(&["kafka/src/consumer.py"]),
+        [
+            "python project: kafka",
+            "python package: opentelemetry-instrumentation-kafka-python (the instrumentation of kafka-python)",
+            "python instrumented: logfire (detected)",
+            "python runtime: threads carry the context: no; thread pools: yes; process pools: yes; child processes get it in their environment: no",
+            "python evidence:",
+        ]
+    );
+    let out = ctxlint().current_dir(dir.path()).args(["config", "kafka/src/consumer.py"]).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let evidence: Vec<&str> = text.lines().skip_while(|l| *l != "python evidence:").skip(1).collect();
+    assert_eq!(evidence.len(), 3, "{text}");
+    assert!(evidence[0].starts_with("  - pyproject.toml names the package `opentelemetry-instrumentation-kafka-python`: its own code is the instrumentation of `kafka-python`"), "{text}");
+    assert!(
+        evidence[1].starts_with("  - logfire is active (pyproject.toml declares logfire; src/boot.py:3 calls `logfire.configure(...)`)"),
+        "{text}"
+    );
+    assert!(
+        evidence[2]
+            .starts_with("  - sentry is not active: pyproject.toml declares sentry-sdk, but no project file calls `sentry_sdk.init(...)`"),
+        "{text}"
+    );
+    // a directory's settings are those of a file in it
+    assert_eq!(py(&["kafka/src"])[2], "python instrumented: logfire (detected)");
+    assert_eq!(py(&["elsewhere.py"])[0], "python project: none");
+}
+
 #[test]
 fn an_invalid_package_json_gets_a_notice_and_detection_goes_on() {
     let dir = TempDir::new().expect("tmp");

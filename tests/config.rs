@@ -113,6 +113,62 @@ fn the_js_context_manager_key() {
     assert!(findings(dir.path(), &["--js-context-manager", "zone", "."]).is_empty());
 }
 
+/// `ctxlint config FILE`'s Python lines (from `python instrumented:` to the end).
+fn python_lines(dir: &Path, args: &[&str]) -> String {
+    let out = ctxlint(dir).args(args).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.find("python instrumented:").map_or(text.clone(), |at| text[at..].to_string())
+}
+
+#[test]
+fn the_python_instrumented_key_and_flag_replace_detection() {
+    let dir = TempDir::new().expect("tmp");
+    write(dir.path(), "requirements.txt", "opentelemetry-instrumentation-threading==0.66b1\n");
+    write(
+        dir.path(),
+        "app/main.py",
+        "from opentelemetry.instrumentation.threading import ThreadingInstrumentor\n\nThreadingInstrumentor().instrument()\n",
+    );
+    let detected = python_lines(dir.path(), &["config", "app/main.py"]);
+    assert!(
+        detected
+            .starts_with("python instrumented: threading (detected)\npython runtime: threads carry the context: yes; thread pools: yes;"),
+        "{detected}"
+    );
+    assert!(
+        detected.contains(
+            "requirements.txt declares opentelemetry-instrumentation-threading; app/main.py:3 calls `ThreadingInstrumentor().instrument()`"
+        ),
+        "{detected}"
+    );
+    // the file replaces detection: an empty list is none
+    write(dir.path(), "ctxlint.toml", "[python]\ninstrumented = []\n");
+    let none = python_lines(dir.path(), &["config", "app/main.py"]);
+    assert!(
+        none.starts_with("python instrumented: none (set by [python] instrumented)\npython runtime: threads carry the context: no;"),
+        "{none}"
+    );
+    assert!(none.contains("nothing is taken as instrumented (set by `[python] instrumented` of the configuration)"), "{none}");
+    // the command line wins over the file; `auto` leaves it to the file
+    let flag = python_lines(dir.path(), &["config", "--python-instrumented", "logfire,sentry", "app/main.py"]);
+    assert!(flag.starts_with("python instrumented: logfire, sentry (set by --python-instrumented)\npython runtime: threads carry the context: no; thread pools: yes; process pools: yes;"), "{flag}");
+    assert_eq!(python_lines(dir.path(), &["config", "--python-instrumented", "auto", "app/main.py"]), none);
+    // [tool.ctxlint.python] in pyproject.toml
+    fs::remove_file(dir.path().join("ctxlint.toml")).expect("rm");
+    write(dir.path(), "pyproject.toml", "[tool.ctxlint.python]\ninstrumented = [\"logfire\"]\n");
+    let pyproject = python_lines(dir.path(), &["config", "app/main.py"]);
+    assert!(pyproject.starts_with("python instrumented: logfire (set by [python] instrumented)"), "{pyproject}");
+    // the flag's names are checked
+    for bad in ["celery", "none,threading", ""] {
+        ctxlint(dir.path())
+            .args(["--python-instrumented", bad, "app/main.py"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("invalid value").and(predicate::str::contains("known: `threading`, `logfire`, `sentry`")));
+    }
+}
+
 #[test]
 fn config_flag_and_isolated() {
     let dir = TempDir::new().expect("tmp");
@@ -176,6 +232,8 @@ fn every_config_error_points_into_the_file() {
         ("unknown_rule_in_per_file_ignores", "ctxlint.toml", "[per-file-ignores]\n\"tests/**\" = [\"py/nope\"]\n"),
         ("invalid_glob", ".ctxlint.toml", "exclude = [\"src/[a.py\"]\n"),
         ("bad_context_manager", "ctxlint.toml", "[js]\ncontext-manager = \"browser\"\n"),
+        ("bad_python_instrumented", "ctxlint.toml", "[python]\ninstrumented = [\"threading\", \"celery\"]\n"),
+        ("python_instrumented_not_a_list", "pyproject.toml", "[tool.ctxlint.python]\ninstrumented = \"threading\"\n"),
         ("toml_syntax", "ctxlint.toml", "select = [\"py/\"\n"),
         ("pyproject_unknown_key", "pyproject.toml", "[project]\nname = \"x\"\n\n[tool.ctxlint]\nignroe = [\"py/\"]\n"),
     ];

@@ -250,3 +250,24 @@ fn message_rules_are_silenced_only_by_the_instrumentation_dependency() {
         assert_eq!(count, 2, "{fixture} without the instrumentation dependency");
     }
 }
+
+/// An instrumentation package's own tests are silent only because its package.json names it: the same code in a
+/// package with another name (and the same dependencies) is flagged.
+#[test]
+fn message_rules_are_silenced_only_in_the_instrumentation_package_itself() {
+    let dir = tempfile::TempDir::new().expect("tmp");
+    let own = std::fs::read_to_string("tests/fixtures/js/consumer-without-extract/instrumentation-package/package.json").expect("read");
+    let renamed = own.replace("@opentelemetry/instrumentation-kafkajs", "kafkajs-example-service");
+    assert_ne!(own, renamed);
+    std::fs::write(dir.path().join("package.json"), renamed).expect("write");
+    for (fixture, rule) in [
+        ("tests/fixtures/js/consumer-without-extract/instrumentation-package/good-own-tests.ts", "js/consumer-without-extract"),
+        ("tests/fixtures/js/producer-without-inject/instrumentation-package/good-own-tests.ts", "js/producer-without-inject"),
+    ] {
+        let copy = dir.path().join(format!("{}.ts", rule.replace('/', "-")));
+        std::fs::copy(fixture, &copy).expect("copy");
+        let report = lint_paths(&[copy], &RunOptions::default()).expect("rules load");
+        let count = report.findings.iter().filter(|f| &*f.rule == rule).count();
+        assert_eq!(count, 1, "{fixture} in a package that is not the instrumentation");
+    }
+}

@@ -66,10 +66,28 @@ impl System {
         }
     }
 
-    /// Does the nearest package.json depend on an instrumentation that propagates for this system.
+    /// The name suffixes of this system's instrumentation packages (`@opentelemetry/instrumentation-kafkajs`), including
+    /// those that do not propagate its messages (the ioredis and redis instrumentations trace commands only).
+    fn instrumentation_packages(self) -> &'static [&'static str] {
+        match self {
+            System::Kafkajs => &["kafkajs"],
+            System::Amqplib => &["amqplib"],
+            System::Bullmq => &["bullmq", "bull"],
+            System::Grpc => &["grpc", "grpc-js"],
+            System::Redis => &["redis", "ioredis", "redis-4"],
+            System::Nats => &["nats"],
+            System::WorkerThreads => &[],
+        }
+    }
+
+    /// Does the nearest package.json depend on an instrumentation that propagates for this system, or is the project
+    /// that instrumentation itself (its code does the propagation; its tests drive unpropagated calls on purpose)?
     pub fn instrumented_in(self, project: &JsProject) -> bool {
         let (suffixes, bundled) = self.instrumented_by();
         if bundled && project.depends_on("@opentelemetry/auto-instrumentations-node") {
+            return true;
+        }
+        if self.instrumentation_packages().iter().any(|s| project.named_ending(&format!("instrumentation-{s}"))) {
             return true;
         }
         project.deps.iter().any(|dep| suffixes.iter().any(|s| dep.ends_with(&format!("instrumentation-{s}"))))
@@ -160,4 +178,33 @@ pub fn callable(node: Node<'_>) -> bool {
 pub fn receiver_word(receiver: Node<'_>, facts: &JsFacts<'_>) -> String {
     let text = facts.text(unparen(receiver));
     text.rsplit('.').next().unwrap_or(text).to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jsmodel::JsModel;
+    use std::sync::Arc;
+
+    fn named(name: &str) -> JsProject {
+        JsProject { name: Some(Arc::from(name)), ..JsProject::bare(JsModel::AsyncLocalStorage) }
+    }
+
+    #[test]
+    fn an_instrumentation_package_is_instrumented_for_its_own_system_only() {
+        assert!(System::Kafkajs.instrumented_in(&named("@opentelemetry/instrumentation-kafkajs")));
+        assert!(!System::Amqplib.instrumented_in(&named("@opentelemetry/instrumentation-kafkajs")));
+        assert!(System::Redis.instrumented_in(&named("@opentelemetry/instrumentation-ioredis")));
+        assert!(System::Redis.instrumented_in(&named("@opentelemetry/instrumentation-redis-4")));
+        assert!(System::Bullmq.instrumented_in(&named("@appsignal/opentelemetry-instrumentation-bullmq")));
+        assert!(System::Grpc.instrumented_in(&named("@opentelemetry/instrumentation-grpc")));
+        assert!(!System::WorkerThreads.instrumented_in(&named("@opentelemetry/instrumentation-kafkajs")));
+        assert!(!System::Kafkajs.instrumented_in(&named("kafkajs-consumer-service")));
+        // a dependency on the redis instrumentation still does not propagate pub/sub messages
+        let depends = JsProject {
+            deps: Arc::new(["@opentelemetry/instrumentation-ioredis".to_string()].into_iter().collect()),
+            ..JsProject::bare(JsModel::AsyncLocalStorage)
+        };
+        assert!(!System::Redis.instrumented_in(&depends));
+    }
 }

@@ -39,6 +39,10 @@ const QUEUES: &[&str] = &[
 ];
 
 fn run<'t>(cx: &FileCx<'t>, node: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
+    // a messaging instrumentation's own code does the extraction (and its tests consume unpropagated on purpose)
+    if ["kafka-python", "confluent-kafka", "aiokafka", "pika", "aio-pika"].iter().any(|l| cx.py_runtime.instruments(l)) {
+        return None;
+    }
     let py = cx.py();
     let (what, body, at) = match node.kind() {
         "for_statement" => {

@@ -96,7 +96,7 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
                 None if py.classes.contains_key(local) && subclass_runs_without_context(cx, local) => {
                     let run = subclass_run(cx, local);
                     // the threading instrumentation wraps `Thread.run`, not a subclass's own `run()` (its witness)
-                    let evidence = evidence(cx, call, run, false)?;
+                    let evidence = evidence(cx, call, run, cx.py_runtime.instruments("threading"))?;
                     return Some(evidence.label(Hit::at(func.byte_range()).var("call", format!("{local}(…)")).variant("subclass")));
                 }
                 None => return None,
@@ -107,14 +107,23 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     };
     let callable = callable?;
     let call_text = format!("{}(…)", cx.text(func));
-    let carried_by_instrumentation = method != "apply_async" && !MP_METHODS.contains(&method);
+    // what the runtime carries (the project's Python runtime model, or an activation in this file): the threading
+    // instrumentation carries Thread, Timer and the pools, logfire the pools only, nothing the multiprocessing
+    // ThreadPool; and the threading instrumentation's own package drives unpropagated hand-offs on purpose
+    let rt = &cx.py_runtime;
+    let carried_by_runtime = rt.instruments("threading")
+        || match method {
+            _ if MP_METHODS.contains(&method) => false,
+            "Thread" | "Timer" => rt.threads_carry_context || py.activates_thread_instrumentation(),
+            _ => rt.threads_carry_context || rt.thread_pools_carry_context || py.activates_thread_instrumentation(),
+        };
 
     match classify(cx, callable, call, MANY_CALLS.contains(&method)) {
         Carry::Yes => None,
         // sharing one copied Context between concurrent calls raises: a crash, wherever it is
         Carry::Reused(at) => Some(Hit::at(func.byte_range()).var("call", call_text).variant("reused").label("copy", at)),
         Carry::CopyInside(copy) => {
-            let evidence = evidence(cx, call, py.callable_body(callable), carried_by_instrumentation)?;
+            let evidence = evidence(cx, call, py.callable_body(callable), carried_by_runtime)?;
             Some(evidence.label(Hit::at(func.byte_range()).var("call", call_text).variant("copy-inside").label("copy", copy)))
         }
         Carry::No => {
@@ -126,7 +135,7 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
                 _ => callable,
             };
             let body = py.callable_body(target);
-            let evidence = evidence(cx, call, body, carried_by_instrumentation)?;
+            let evidence = evidence(cx, call, body, carried_by_runtime)?;
             let mut hit = Hit::at(func.byte_range()).var("call", call_text);
             if body.is_none() {
                 hit = hit.variant("unresolved");
@@ -162,9 +171,9 @@ impl Evidence<'_> {
 /// when the finding would not be a real bug: the runtime carries the context (an active threading
 /// instrumentation), the callable resolves to a body that uses no context, the hand-off starts a long-lived
 /// background worker outside a span scope, or no context is shown and the far side does no visible traced work.
-fn evidence<'t>(cx: &FileCx<'t>, call: Node<'t>, body: Option<Node<'t>>, carried_by_instrumentation: bool) -> Option<Evidence<'t>> {
+fn evidence<'t>(cx: &FileCx<'t>, call: Node<'t>, body: Option<Node<'t>>, carried_by_runtime: bool) -> Option<Evidence<'t>> {
     let py = cx.py();
-    if carried_by_instrumentation && (cx.py_runtime.threads_carry_context || py.activates_thread_instrumentation()) {
+    if carried_by_runtime {
         return None;
     }
     let work = match body {

@@ -47,12 +47,20 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     if !starts_process {
         return None;
     }
+    if cx.py_runtime.subprocess_env_injected {
+        return None;
+    }
     // v2: only a child that is evidently a traced program reads the context (`git`, `ffmpeg` or `ls` do not), and
     // only where nothing puts it into the child's environment for the code (sentry-sdk's StdlibIntegration does)
-    if spawned_method.is_none() && (!runs_traced_program(py, call, name) || injects_into_children(cx)) {
+    if spawned_method.is_none() && !runs_traced_program(py, call, name) {
         return None;
     }
     let scope = py.span_scope(call)?;
+    // a Sentry span: sentry-sdk's StdlibIntegration carries it into the child (SUBPROCESS_SENTRY_TRACE); an
+    // OpenTelemetry span it does not carry (its witness: the child's span is a new trace)
+    if injects_sentry_trace(cx) && cx.text(scope).starts_with("sentry_sdk.") {
+        return None;
+    }
     let owner = enclosing_function(call).unwrap_or_else(|| cx.root());
     if py.calls_any(owner, &["inject"]) || mentions_traceparent(owner, py) {
         return None;
@@ -91,14 +99,10 @@ fn runs_traced_program(py: &PyFacts<'_>, call: Node<'_>, name: &str) -> bool {
     TRACED_PROGRAMS.contains(&base) || versioned_python || [".py", ".js", ".mjs", ".cjs"].iter().any(|e| base.ends_with(e))
 }
 
-/// Does the runtime put the trace context into every child's environment: the project's model says so, or the
-/// file initialises sentry-sdk (its default `StdlibIntegration` patches `subprocess.Popen` to add the trace
-/// headers to the child's environment).
-fn injects_into_children(cx: &FileCx<'_>) -> bool {
-    cx.py_runtime.subprocess_env_injected
-        || cx.source.contains("StdlibIntegration")
-        || Preorder::new(cx.root())
-            .any(|n| n.kind() == "call" && cx.py().call_name(n) == Some("init") && cx.text(n).starts_with("sentry_sdk.init("))
+/// Does the file initialise sentry-sdk, whose default `StdlibIntegration` patches `subprocess.Popen` to put the
+/// Sentry trace headers (not an OpenTelemetry `TRACEPARENT`) into the child's environment.
+fn injects_sentry_trace(cx: &FileCx<'_>) -> bool {
+    cx.py().activates_sentry_subprocess_headers()
 }
 
 fn is_os_process(name: &str) -> bool {

@@ -83,6 +83,11 @@ pub struct SettingsArgs {
     /// The JavaScript context manager the code runs under; `auto` reads the config, then the nearest package.json.
     #[arg(long = "js-context-manager", value_enum, default_value = "auto")]
     pub js_context_manager: JsModelChoice,
+    /// The Python instrumentations and SDKs taken as active, comma-separated (`threading`, `logfire`, `sentry`), or
+    /// `none`; `auto` (the default) reads `[python] instrumented`, then the project's dependency files and activation
+    /// calls.
+    #[arg(long, value_name = "NAMES", value_parser = crate::pymodel::PyInstrumentedChoice::parse_cli)]
+    pub python_instrumented: Option<crate::pymodel::PyInstrumentedChoice>,
     /// Report suppression comments that give no reason after `]:` (rule `suppression-without-reason`).
     #[arg(long)]
     pub require_reason: bool,

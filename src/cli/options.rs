@@ -12,6 +12,7 @@ impl SettingsArgs {
     pub(super) fn run_options(&self) -> RunOptions {
         RunOptions {
             js_model: self.js_context_manager,
+            py_instrumented: self.python_instrumented.clone().unwrap_or_default(),
             max_file_size: self.max_file_size,
             engine: EngineOptions { require_reason: self.require_reason, ..EngineOptions::default() },
             discovery: match (&self.config, self.isolated) {

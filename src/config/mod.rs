@@ -12,5 +12,5 @@ mod settings;
 pub use discovery::{ConfigResolver, Discovery, FILE_NAMES};
 pub use error::ConfigError;
 pub use resolve::{check_cli_selectors, settings_from_text, CliOverrides};
-pub use schema::{JsSection, RawConfig, RawSize};
+pub use schema::{JsSection, PySection, RawConfig, RawSize};
 pub use settings::{is_default_excluded, Settings, DEFAULT_EXCLUDES};

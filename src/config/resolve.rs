@@ -11,6 +11,7 @@ use super::load::{load_text, Loaded};
 use super::schema::{RawConfig, RawSize};
 use super::{ConfigError, Settings};
 use crate::jsmodel::JsModelChoice;
+use crate::pymodel::{ChosenBy, PyInstrumentedChoice};
 use crate::registry::Registry;
 use crate::size::SizeLimit;
 
@@ -23,6 +24,8 @@ pub struct CliOverrides {
     pub exclude: Option<Vec<String>>,
     pub require_reason: bool,
     pub js_model: JsModelChoice,
+    /// `--python-instrumented`.
+    pub py_instrumented: PyInstrumentedChoice,
     /// `--max-file-size`.
     pub max_file_size: Option<SizeLimit>,
 }
@@ -157,6 +160,15 @@ pub(super) fn resolve(loaded: Option<&Loaded>, base: &Path, registry: &Registry,
         (JsModelChoice::Auto, Some(m)) => *m.get_ref(),
         (choice, _) => choice,
     };
+    let py_instrumented = match (&cli.py_instrumented, &raw.python.instrumented) {
+        (PyInstrumentedChoice::Auto, Some(list)) => {
+            let mut patches = list.clone();
+            patches.sort();
+            patches.dedup();
+            PyInstrumentedChoice::Fixed { patches, by: ChosenBy::Config }
+        }
+        (choice, _) => choice.clone(),
+    };
     let max_file_size = match (cli.max_file_size, &raw.max_file_size) {
         (Some(limit), _) => limit,
         (None, Some(written)) => {
@@ -179,6 +191,7 @@ pub(super) fn resolve(loaded: Option<&Loaded>, base: &Path, registry: &Registry,
         severity,
         require_reason: cli.require_reason || raw.require_reason.unwrap_or(false),
         js_model,
+        py_instrumented,
         max_file_size,
         exclude,
         per_file_ignores,

@@ -7,6 +7,7 @@ use toml::Spanned;
 
 use crate::finding::Severity;
 use crate::jsmodel::JsModelChoice;
+use crate::pymodel::PyPatch;
 
 /// The settings as written in one file.
 #[derive(Debug, Default, Deserialize)]
@@ -39,6 +40,8 @@ pub struct RawConfig {
     pub max_file_size: Option<Spanned<RawSize>>,
     #[serde(default)]
     pub js: JsSection,
+    #[serde(default)]
+    pub python: PySection,
 }
 
 /// A size as written in a config file: a number of bytes or a text with a unit.
@@ -53,6 +56,13 @@ pub enum RawSize {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct JsSection {
     pub context_manager: Option<Spanned<JsModelChoice>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PySection {
+    /// The instrumentations and SDKs taken as active instead of detecting them from the project (`[]`: none).
+    pub instrumented: Option<Vec<PyPatch>>,
 }
 
 #[derive(Deserialize)]

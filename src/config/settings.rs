@@ -1,12 +1,14 @@
-//! The resolved settings of one file (which rules run, severities, excludes, per-file ignores), and the default
-//! excluded directories.
+//! The resolved settings of one file (which rules run, severities, excludes, per-file ignores); the default excluded
+//! directories live in `files` (the Python runtime model skips them too).
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
 
+pub use crate::files::{is_default_excluded, DEFAULT_EXCLUDES};
 use crate::finding::Severity;
 use crate::jsmodel::JsModelChoice;
+use crate::pymodel::PyInstrumentedChoice;
 use crate::size::SizeLimit;
 
 /// The settings that apply to one file.
@@ -20,6 +22,8 @@ pub struct Settings {
     pub severity: HashMap<String, Severity>,
     pub require_reason: bool,
     pub js_model: JsModelChoice,
+    /// The Python instrumentations taken as active: detected (`Auto`), or fixed by the command line or the file.
+    pub py_instrumented: PyInstrumentedChoice,
     /// Walked files larger than this are skipped.
     pub max_file_size: SizeLimit,
     pub(super) exclude: GlobSet,
@@ -29,45 +33,6 @@ pub struct Settings {
     /// Whether [`DEFAULT_EXCLUDES`] apply (neither `exclude` nor `--exclude` replaced them).
     pub default_excludes: bool,
     pub per_file_ignore_globs: Vec<(String, Vec<String>)>,
-}
-
-/// The directories a walk skips unless `exclude` (or `--exclude`) is set, ruff's defaults: virtual environments,
-/// installed packages, tool caches and build output. Matched against each entry's name; `*` in `*.egg-info` matches
-/// any start.
-pub const DEFAULT_EXCLUDES: &[&str] = &[
-    ".bzr",
-    ".direnv",
-    ".eggs",
-    ".git",
-    ".hg",
-    ".mypy_cache",
-    ".nox",
-    ".pants.d",
-    ".pytest_cache",
-    ".ruff_cache",
-    ".svn",
-    ".tox",
-    ".venv",
-    "__pycache__",
-    "__pypackages__",
-    "_build",
-    "buck-out",
-    "build",
-    "dist",
-    "node_modules",
-    "site-packages",
-    "target",
-    "venv",
-    "*.egg-info",
-];
-
-/// Does an entry named `name` match one of [`DEFAULT_EXCLUDES`]?
-pub fn is_default_excluded(name: &std::ffi::OsStr) -> bool {
-    let Some(name) = name.to_str() else { return false };
-    DEFAULT_EXCLUDES.iter().any(|pattern| match pattern.strip_prefix('*') {
-        Some(suffix) => name.len() > suffix.len() && name.ends_with(suffix),
-        None => name == *pattern,
-    })
 }
 
 impl Settings {
