@@ -280,10 +280,19 @@ fn config_shows_the_js_context_manager_chosen_for_the_file_and_why() {
     let js = |args: &[&str]| config_lines(dir.path(), args, "js ");
     assert_eq!(
         js(&["web/src/app.js"]),
-        ["js context-manager: stack (detected: web/package.json depends on @opentelemetry/sdk-trace-web)", "js package: shop-web (web/package.json)"]
+        [
+            "js context-manager: stack (detected: web/package.json depends on @opentelemetry/sdk-trace-web)",
+            "js package: shop-web (web/package.json)"
+        ]
     );
-    assert_eq!(js(&["plain/app.js"])[0], "js context-manager: async-local-storage (the default: plain/package.json names no OpenTelemetry context manager)");
-    assert_eq!(js(&["app.js"]), ["js context-manager: async-local-storage (the default: no package.json here or above)", "js package: none"]);
+    assert_eq!(
+        js(&["plain/app.js"])[0],
+        "js context-manager: async-local-storage (the default: plain/package.json names no OpenTelemetry context manager)"
+    );
+    assert_eq!(
+        js(&["app.js"]),
+        ["js context-manager: async-local-storage (the default: no package.json here or above)", "js package: none"]
+    );
     assert_eq!(js(&["--js-context-manager", "zone", "web/src/app.js"])[0], "js context-manager: zone (set by --js-context-manager)");
     write(dir.path(), "web/ctxlint.toml", "[js]\ncontext-manager = \"none\"\n");
     assert_eq!(js(&["web/src/app.js"])[0], "js context-manager: none (set by [js] context-manager)");
@@ -314,8 +323,15 @@ fn config_shows_the_python_runtime_chosen_for_the_file_and_its_evidence() {
     let evidence: Vec<&str> = text.lines().skip_while(|l| *l != "python evidence:").skip(1).collect();
     assert_eq!(evidence.len(), 3, "{text}");
     assert!(evidence[0].starts_with("  - pyproject.toml names the package `opentelemetry-instrumentation-kafka-python`: its own code is the instrumentation of `kafka-python`"), "{text}");
-    assert!(evidence[1].starts_with("  - logfire is active (pyproject.toml declares logfire; src/boot.py:3 calls `logfire.configure(...)`)"), "{text}");
-    assert!(evidence[2].starts_with("  - sentry is not active: pyproject.toml declares sentry-sdk, but no project file calls `sentry_sdk.init(...)`"), "{text}");
+    assert!(
+        evidence[1].starts_with("  - logfire is active (pyproject.toml declares logfire; src/boot.py:3 calls `logfire.configure(...)`)"),
+        "{text}"
+    );
+    assert!(
+        evidence[2]
+            .starts_with("  - sentry is not active: pyproject.toml declares sentry-sdk, but no project file calls `sentry_sdk.init(...)`"),
+        "{text}"
+    );
     // a directory's settings are those of a file in it
     assert_eq!(py(&["kafka/src"])[2], "python instrumented: logfire (detected)");
     assert_eq!(py(&["elsewhere.py"])[0], "python project: none");

@@ -125,14 +125,30 @@ fn python_lines(dir: &Path, args: &[&str]) -> String {
 fn the_python_instrumented_key_and_flag_replace_detection() {
     let dir = TempDir::new().expect("tmp");
     write(dir.path(), "requirements.txt", "opentelemetry-instrumentation-threading==0.66b1\n");
-    write(dir.path(), "app/main.py", "from opentelemetry.instrumentation.threading import ThreadingInstrumentor\n\nThreadingInstrumentor().instrument()\n");
+    write(
+        dir.path(),
+        "app/main.py",
+        "from opentelemetry.instrumentation.threading import ThreadingInstrumentor\n\nThreadingInstrumentor().instrument()\n",
+    );
     let detected = python_lines(dir.path(), &["config", "app/main.py"]);
-    assert!(detected.starts_with("python instrumented: threading (detected)\npython runtime: threads carry the context: yes; thread pools: yes;"), "{detected}");
-    assert!(detected.contains("requirements.txt declares opentelemetry-instrumentation-threading; app/main.py:3 calls `ThreadingInstrumentor().instrument()`"), "{detected}");
+    assert!(
+        detected
+            .starts_with("python instrumented: threading (detected)\npython runtime: threads carry the context: yes; thread pools: yes;"),
+        "{detected}"
+    );
+    assert!(
+        detected.contains(
+            "requirements.txt declares opentelemetry-instrumentation-threading; app/main.py:3 calls `ThreadingInstrumentor().instrument()`"
+        ),
+        "{detected}"
+    );
     // the file replaces detection: an empty list is none
     write(dir.path(), "ctxlint.toml", "[python]\ninstrumented = []\n");
     let none = python_lines(dir.path(), &["config", "app/main.py"]);
-    assert!(none.starts_with("python instrumented: none (set by [python] instrumented)\npython runtime: threads carry the context: no;"), "{none}");
+    assert!(
+        none.starts_with("python instrumented: none (set by [python] instrumented)\npython runtime: threads carry the context: no;"),
+        "{none}"
+    );
     assert!(none.contains("nothing is taken as instrumented (set by `[python] instrumented` of the configuration)"), "{none}");
     // the command line wins over the file; `auto` leaves it to the file
     let flag = python_lines(dir.path(), &["config", "--python-instrumented", "logfire,sentry", "app/main.py"]);
