@@ -37,6 +37,10 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
             // multiprocessing.Process / ctx.Process, and process pools: only a spawned child loses the context
             let is_mp = (name == "Process" && (module == "multiprocessing" || mp_context_receiver(py, func)))
                 || ((name == "submit" || name == "map") && process_pool_receiver(py, func));
+            // logfire.configure() sends a carrier along with a process pool's calls (the runtime model's witness)
+            if is_mp && name != "Process" && cx.py_runtime.process_pools_carry_context {
+                return None;
+            }
             if is_mp {
                 spawned_method = spawn_start_method(cx);
                 spawned_method?;

@@ -48,7 +48,6 @@ if __name__ == "__main__":
         # the in-memory exporter cannot be pickled for the child: logfire warns that the child gets no configuration
         with warnings.catch_warnings(), ProcessPoolExecutor(mp_context=multiprocessing.get_context("spawn")) as processes:
             warnings.simplefilter("ignore")
-            # ctxlint-ignore[py/process-without-inject]: logfire carries the context here, as this program shows; drop this once the rule reads the runtime model (process_pools_carry_context)
             child_span = processes.submit(current_span_id).result()
     claims = [
         (parent_of(exporter, name) == "request", f"after logfire.configure(), {how} keeps the caller's span as parent")
