@@ -46,6 +46,9 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
     let parent = call.parent()?;
     match parent.kind() {
         "expression_statement" => {
+            if restores_saved_context(py, call) || saved_context_restored_after(py, call) {
+                return None;
+            }
             let mut hit = Hit::at(at).var("token", "the token").variant("discarded");
             let token = fresh_name(enclosing_scope(call), py);
             if let Some(detach) = detach_callee(py, callee) {
@@ -130,23 +133,34 @@ fn assigned(cx: &FileCx<'_>, py: &PyFacts, call: Node<'_>, callee: Node<'_>, ass
 fn is_context_manager_shape(cx: &FileCx<'_>, call: Node<'_>) -> bool {
     let Some(func) = enclosing_function(call) else { return false };
     let name = func.child_by_field_name("name").map(|n| cx.text(n)).unwrap_or("");
-    if !ENTER.contains(&name) {
-        return false;
-    }
     let Some(class_body) = ancestors(func).find(|a| a.kind() == "class_definition").and_then(|c| c.child_by_field_name("body")) else {
         return false;
     };
-    named_children(class_body).any(|m| {
-        let m = if m.kind() == "decorated_definition" { m.child_by_field_name("definition").unwrap_or(m) } else { m };
-        m.kind() == "function_definition"
-            && m.child_by_field_name("name").is_some_and(|n| EXIT.contains(&cx.text(n)))
-            && syntax::find_first(
-                m,
-                |_| false,
-                |n| n.kind() == "call" && n.child_by_field_name("function").is_some_and(|f| cx.text(f).ends_with("detach")),
-            )
+    let methods: Vec<(&str, Node<'_>)> = named_children(class_body)
+        .map(|m| if m.kind() == "decorated_definition" { m.child_by_field_name("definition").unwrap_or(m) } else { m })
+        .filter(|m| m.kind() == "function_definition")
+        .filter_map(|m| m.child_by_field_name("name").map(|n| (cx.text(n), m)))
+        .collect();
+    let calls_self = |m: Node<'_>, target: &str| {
+        let wanted = format!("self.{target}");
+        syntax::find_first(m, |_| false, |n| n.kind() == "call" && n.child_by_field_name("function").is_some_and(|f| cx.text(f) == wanted))
             .is_some()
-    })
+    };
+    let detaches = |m: Node<'_>| {
+        syntax::find_first(
+            m,
+            |_| false,
+            |n| n.kind() == "call" && n.child_by_field_name("function").is_some_and(|f| cx.text(f).ends_with("detach")),
+        )
+        .is_some()
+    };
+    // the attach runs on entry: in `__enter__`-like methods, in `__init__` of a context manager, or in a helper they call
+    let on_entry = ENTER.contains(&name) || name == "__init__" || methods.iter().any(|(n, m)| ENTER.contains(n) && calls_self(*m, name));
+    // and the detach on exit: in `__exit__`-like methods, or in a helper they call
+    on_entry
+        && methods
+            .iter()
+            .any(|(n, m)| EXIT.contains(n) && (detaches(*m) || methods.iter().any(|(h, hm)| detaches(*hm) && calls_self(*m, h))))
 }
 
 /// Does the function return the token to its caller: `return token`, or inside a tuple, list or dict it returns.
@@ -336,4 +350,25 @@ fn indent_unit<'s>(cx: &FileCx<'s>, stmt: Node<'_>, indent: &'s str) -> &'static
         8 => "        ",
         _ => "    ",
     }
+}
+
+/// A name assigned the current context earlier in the function (`old = context.get_current()`).
+fn saved_context(py: &PyFacts<'_>, call: Node<'_>, name: &str) -> bool {
+    let Some(func) = enclosing_function(call) else { return false };
+    py.assigned(func, name, |a, value| a.start_byte() < call.start_byte() && py.call_name(value) == Some("get_current")).is_some()
+}
+
+/// `attach(old)` where `old` holds the context that was current before: it puts that context back (a restore).
+fn restores_saved_context(py: &PyFacts<'_>, call: Node<'_>) -> bool {
+    positional_arg(call, 0).is_some_and(|a| a.kind() == "identifier" && saved_context(py, call, py.text(a)))
+}
+
+/// An attach in a `try` whose `finally:` puts the saved earlier context back (`finally: attach(old)`).
+fn saved_context_restored_after(py: &PyFacts<'_>, call: Node<'_>) -> bool {
+    ancestors(call).filter(|a| a.kind() == "try_statement").any(|t| {
+        named_children(t).filter(|c| c.kind() == "finally_clause").any(|fin| {
+            syntax::find_first(fin, |_| false, |n| n.kind() == "call" && py.call_name(n) == Some("attach") && restores_saved_context(py, n))
+                .is_some()
+        })
+    })
 }
