@@ -208,11 +208,7 @@ fn contains_word(line: &str, word: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn write(dir: &Path, rel: &str, text: &str) {
-        let path = dir.join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
+    use crate::pymodel::test_files::write;
 
     const ALL: &[Activation] = &[
         Activation::ThreadingInstrument,

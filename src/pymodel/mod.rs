@@ -66,3 +66,16 @@ impl PyRuntime {
         self.instrumentation_of.iter().any(|l| l == library)
     }
 }
+
+/// Test helpers shared by the model's unit tests.
+#[cfg(test)]
+pub(crate) mod test_files {
+    use std::path::Path;
+
+    /// Writes `text` to `dir/rel`, making the directories.
+    pub fn write(dir: &Path, rel: &str, text: &str) {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+}

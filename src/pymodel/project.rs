@@ -181,11 +181,7 @@ impl Reader {
 mod tests {
     use super::*;
 
-    fn write(dir: &Path, rel: &str, text: &str) {
-        let path = dir.join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
+    use crate::pymodel::test_files::write;
 
     #[test]
     fn a_root_reads_every_project_file_follows_includes_and_names_local_projects() {

@@ -319,11 +319,7 @@ fn known_distributions() -> String {
 mod tests {
     use super::*;
 
-    fn write(dir: &Path, rel: &str, text: &str) {
-        let path = dir.join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
+    use crate::pymodel::test_files::write;
 
     fn facts(r: &PyRuntime) -> (bool, bool, bool, bool) {
         (r.threads_carry_context, r.thread_pools_carry_context, r.process_pools_carry_context, r.subprocess_env_injected)
