@@ -69,25 +69,44 @@ pub fn chain(code: &str) -> String {
     out
 }
 
+/// Where a scan of code stands in its string literals (`"…"`, `'…'`, `` `…` ``, with `\\` escapes).
+#[derive(Default)]
+struct Strings {
+    quote: Option<char>,
+    escaped: bool,
+}
+
+impl Strings {
+    /// Is `c` part of a string already open (its closing quote included)? An opening quote starts one and is not.
+    fn inside(&mut self, c: char) -> bool {
+        if let Some(q) = self.quote {
+            match c {
+                _ if self.escaped => self.escaped = false,
+                '\\' => self.escaped = true,
+                _ if c == q => self.quote = None,
+                _ => {}
+            }
+            return true;
+        }
+        if matches!(c, '"' | '\'' | '`') {
+            self.quote = Some(c);
+        }
+        false
+    }
+}
+
 /// The links of a chain: (separator before it, `""`, `"."` or `"?."`; its text), split at the `.`s that are not
 /// inside brackets or strings.
 fn links(line: &str) -> Vec<(&str, &str)> {
     let mut out = Vec::new();
-    let (mut depth, mut quote, mut escaped) = (0i32, None, false);
+    let (mut depth, mut strings) = (0i32, Strings::default());
     let (mut start, mut sep) = (0, "");
     let bytes = line.as_bytes();
     for (i, c) in line.char_indices() {
-        if let Some(q) = quote {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                _ if c == q => quote = None,
-                _ => {}
-            }
+        if strings.inside(c) {
             continue;
         }
         match c {
-            '"' | '\'' | '`' => quote = Some(c),
             '(' | '[' | '{' => depth += 1,
             ')' | ']' | '}' => depth -= 1,
             // `a.b`, `a?.b`; not `..` (a range or a spread) nor a number's `1.5`
@@ -114,16 +133,10 @@ fn links(line: &str) -> Vec<(&str, &str)> {
 /// `(…)`.
 fn short_arguments(link: &str) -> String {
     let mut out = String::new();
-    let (mut depth, mut quote, mut escaped) = (0usize, None, false);
+    let (mut depth, mut strings) = (0usize, Strings::default());
     let mut open = 0;
     for (i, c) in link.char_indices() {
-        if let Some(q) = quote {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                _ if c == q => quote = None,
-                _ => {}
-            }
+        if strings.inside(c) {
             if depth == 0 {
                 out.push(c);
             }
@@ -152,7 +165,6 @@ fn short_arguments(link: &str) -> String {
                 }
                 continue;
             }
-            '"' | '\'' | '`' => quote = Some(c),
             _ => {}
         }
         if depth == 0 {
