@@ -13,6 +13,10 @@ pub const INSTRUMENT_METHODS: &[&str] = &["instrument", "in_current_span", "with
 /// Methods that enter a span or attach a context for the code that follows or runs inside.
 pub const ENTER_METHODS: &[&str] = &["enter", "entered", "in_scope", "attach"];
 const SPAN_MACROS: &[&str] = &["span", "trace_span", "debug_span", "info_span", "warn_span", "error_span"];
+/// Functions in which a task started is a long-lived background worker: constructors, lifecycle and startup (as the
+/// Python rules' list: `__init__`, `start()`, `run()`, `serve()`, `main`).
+const LIFECYCLE: &[&str] = &["new", "start", "run", "serve", "spawn", "init", "launch", "build"];
+const LIFECYCLE_PREFIXES: &[&str] = &["new_", "start_", "spawn_", "launch_", "init_"];
 
 /// Facts about one Rust file.
 pub struct RustFacts<'s> {
@@ -349,6 +353,33 @@ impl<'s> RustFacts<'s> {
             prev = p.prev_named_sibling();
         }
         false
+    }
+
+    /// Is the span scope at `scope_node` (the `instrument` of an instrumented async block, as [`Self::span_scope`]
+    /// returns it) only the own span of a long-lived background worker: the block loops, and it is spawned
+    /// (`tokio::spawn(async move { loop { .. } }.instrument(span))`) in a constructor, lifecycle function or entry
+    /// point, outside any span scope. Tasks that worker spawns lose the worker's span, which is no request's
+    /// context (spec v2, rule 1: a worker started there has no request context to lose).
+    pub fn is_background_worker_span(&self, scope_node: Node<'_>) -> bool {
+        let Some(field) = scope_node.parent().filter(|f| f.kind() == "field_expression") else { return false };
+        let Some(block) = field.child_by_field_name("value").filter(|b| b.kind() == "async_block") else { return false };
+        let loops = syntax::find_first(
+            block,
+            |n| is_separate_body(n) && n.id() != block.id(),
+            |n| matches!(n.kind(), "loop_expression" | "while_expression" | "for_expression"),
+        )
+        .is_some();
+        let spawn =
+            field.parent().and_then(|instrumented| instrumented.parent()).filter(|a| a.kind() == "arguments").and_then(|a| a.parent());
+        let Some(spawn) = spawn.filter(|c| c.kind() == "call_expression") else { return false };
+        let spawned = spawn.child_by_field_name("function").is_some_and(|f| {
+            let name = self.text(f).rsplit([':', '.']).next().unwrap_or("");
+            matches!(name, "spawn" | "spawn_local")
+        });
+        let Some(func) = ancestors(spawn).find(|a| a.kind() == "function_item") else { return false };
+        let name = func.child_by_field_name("name").map_or("", |n| self.text(n));
+        let lifecycle = LIFECYCLE.contains(&name) || LIFECYCLE_PREFIXES.iter().any(|p| name.starts_with(p)) || self.is_entry_point(func);
+        loops && spawned && lifecycle && self.span_scope(spawn).is_none()
     }
 
     /// The span scope around `node`, as far as syntax tells.

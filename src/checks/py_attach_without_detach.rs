@@ -21,6 +21,17 @@ pub static CHECK: CheckDef = CheckDef {
 
 const ENTER: &[&str] = &["__enter__", "__aenter__", "setUp", "asyncSetUp", "setup_method", "setup", "setup_class"];
 const EXIT: &[&str] = &["__exit__", "__aexit__", "tearDown", "asyncTearDown", "teardown_method", "teardown", "teardown_class"];
+/// Module-level hooks a test runner calls in pairs on the same thread (pytest plugin and module/function fixtures,
+/// unittest module fixtures): an attach in the first with a detach in the second lasts exactly that span of the run,
+/// the module-level form of the setUp/tearDown shape.
+const HOOK_PAIRS: &[(&str, &str)] = &[
+    ("pytest_sessionstart", "pytest_sessionfinish"),
+    ("pytest_configure", "pytest_unconfigure"),
+    ("pytest_runtest_setup", "pytest_runtest_teardown"),
+    ("setup_module", "teardown_module"),
+    ("setup_function", "teardown_function"),
+    ("setUpModule", "tearDownModule"),
+];
 const COLLECT: &[&str] = &["append", "add", "extend", "insert", "appendleft", "put", "put_nowait", "push"];
 
 fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
@@ -83,7 +94,7 @@ fn assigned(cx: &FileCx<'_>, py: &PyFacts, call: Node<'_>, callee: Node<'_>, ass
     let scope = enclosing_scope(call);
     let at = callee.byte_range();
 
-    if is_context_manager_shape(cx, call) || returns_token(scope, token, py) {
+    if is_context_manager_shape(cx, call) || is_paired_hook(cx, call) || returns_token(scope, token, py) {
         return None;
     }
     // try right after the attach, or around it, with the detach in its finally
@@ -161,6 +172,23 @@ fn is_context_manager_shape(cx: &FileCx<'_>, call: Node<'_>) -> bool {
         && methods
             .iter()
             .any(|(n, m)| EXIT.contains(n) && (detaches(*m) || methods.iter().any(|(h, hm)| detaches(*hm) && calls_self(*m, h))))
+}
+
+/// `attach` in the first of a test runner's paired module-level hooks ([`HOOK_PAIRS`]) whose partner, in the same
+/// file, detaches.
+fn is_paired_hook(cx: &FileCx<'_>, call: Node<'_>) -> bool {
+    let top_level = |f: &Node<'_>| {
+        let outer = f.parent().filter(|p| p.kind() == "decorated_definition").and_then(|d| d.parent()).or(f.parent());
+        outer.is_some_and(|p| p.kind() == "module")
+    };
+    let Some(func) = enclosing_function(call).filter(top_level) else { return false };
+    let name = func.child_by_field_name("name").map_or("", |n| cx.text(n));
+    let Some((_, partner)) = HOOK_PAIRS.iter().find(|(first, _)| *first == name) else { return false };
+    let py = cx.py();
+    named_children(cx.root())
+        .map(|d| if d.kind() == "decorated_definition" { d.child_by_field_name("definition").unwrap_or(d) } else { d })
+        .filter(|d| d.kind() == "function_definition" && d.child_by_field_name("name").is_some_and(|n| cx.text(n) == *partner))
+        .any(|d| Preorder::new(d).any(|n| n.kind() == "call" && is_detach(py, n)))
 }
 
 /// Does the function return the token to its caller: `return token`, or inside a tuple, list or dict it returns.

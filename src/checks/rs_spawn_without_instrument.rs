@@ -2,6 +2,7 @@
 //! or context: the future is not `.instrument(..)` / `.in_current_span()` / `.with_context(..)` /
 //! `.with_current_context()`, and the closure does not move in a span or context that it enters. Also
 //! `tokio::spawn(f())` where `f` is a same-file `#[instrument]` async fn: its span is created inside the new task.
+//! Silent for the tasks of a long-lived background worker that run only in the worker's own span.
 use tree_sitter::Node;
 
 use crate::analysis::rust::{is_async_body, is_separate_body, RustFacts, ENTER_METHODS, INSTRUMENT_METHODS};
@@ -75,6 +76,9 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
         }
     }
     let scope = scope?;
+    if rs.is_background_worker_span(scope.node) {
+        return None;
+    }
     let mut hit = Hit::at(at).var("spawn", spawn).var("scope", scope.why).label("scope", scope.node);
     if work == Work::Closure {
         hit = hit.variant("closure");
