@@ -4,7 +4,9 @@ use std::cell::OnceCell;
 
 use tree_sitter::{Node, Tree};
 
-use crate::analysis::{js::JsFacts, python::PyFacts, rust::RustFacts};
+use std::sync::Arc;
+
+use crate::analysis::{js::JsFacts, python::PyFacts, rust::RustFacts, ProjectFacts};
 use crate::jsmodel::{JsModel, JsProject};
 use crate::lang::Lang;
 use crate::position::LineIndex;
@@ -15,6 +17,9 @@ use crate::pymodel::PyRuntime;
 pub struct Runtime {
     pub js: JsProject,
     pub py: PyRuntime,
+    /// The other modules of the file's project, as the project index sees them from this file (`None`: the file
+    /// alone, `--no-project`).
+    pub project: Option<Arc<dyn ProjectFacts>>,
 }
 
 pub struct FileCx<'a> {
@@ -26,6 +31,8 @@ pub struct FileCx<'a> {
     pub js_project: JsProject,
     /// What the Python runtime carries (instrumentations the project activates); default for other languages.
     pub py_runtime: PyRuntime,
+    /// The other modules of the project (see [`Runtime::project`]).
+    pub project: Option<Arc<dyn ProjectFacts>>,
     lines: OnceCell<LineIndex>,
     js: OnceCell<JsFacts<'a>>,
     py: OnceCell<PyFacts<'a>>,
@@ -34,7 +41,7 @@ pub struct FileCx<'a> {
 
 impl<'a> FileCx<'a> {
     pub fn new(source: &'a str, tree: &'a Tree, lang: Lang, runtime: Runtime) -> Self {
-        let Runtime { js: js_project, py: py_runtime } = runtime;
+        let Runtime { js: js_project, py: py_runtime, project } = runtime;
         FileCx {
             source,
             tree,
@@ -42,6 +49,7 @@ impl<'a> FileCx<'a> {
             js_model: js_project.model,
             js_project,
             py_runtime,
+            project,
             lines: OnceCell::new(),
             js: OnceCell::new(),
             py: OnceCell::new(),
@@ -72,7 +80,7 @@ impl<'a> FileCx<'a> {
 
     /// Python facts of the file (import aliases, bindings).
     pub fn py(&self) -> &PyFacts<'a> {
-        self.py.get_or_init(|| PyFacts::collect(self.root(), self.source))
+        self.py.get_or_init(|| PyFacts::collect(self.root(), self.source).with_project(self.project.clone()))
     }
 
     /// Rust facts of the file (`use` aliases, imports the fixes need).

@@ -22,6 +22,7 @@ pub mod nearest;
 pub mod output;
 pub mod position;
 pub mod prefilter;
+pub mod project;
 pub mod pymodel;
 pub mod registry;
 pub mod report;

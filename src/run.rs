@@ -13,6 +13,7 @@ use crate::finding::Finding;
 use crate::fix::apply::{self as fixer, FixHost};
 use crate::jsmodel::{JsModelChoice, JsModelResolver};
 use crate::lang::Lang;
+use crate::project::ProjectIndex;
 use crate::pymodel::{PyInstrumentedChoice, PyRuntime, PyRuntimeResolver};
 use crate::registry::{self, LoadError, Registry};
 pub use crate::report::{FixOptions, FixedFile, PartlyParsed, Report};
@@ -43,6 +44,8 @@ pub struct RunOptions {
     pub max_file_size: Option<SizeLimit>,
     /// `--force-exclude`: excludes and ignore files apply to files named on the command line too.
     pub force_exclude: bool,
+    /// `--no-project`: each file alone, without the project index.
+    pub no_project: bool,
 }
 
 impl RunOptions {
@@ -158,7 +161,8 @@ pub fn lint_paths(paths: &[PathBuf], options: &RunOptions) -> Result<Report, Run
     let (walked, dirs) = walk::explicit(paths);
     let resolver = JsModelResolver::new(JsModelChoice::Auto);
     let py_resolver = PyRuntimeResolver::new();
-    let linter = Linter { registry, options, resolver: &resolver, py_resolver: &py_resolver };
+    let project = (!options.no_project).then(ProjectIndex::new);
+    let linter = Linter { registry, options, resolver: &resolver, py_resolver: &py_resolver, project };
     // the first configuration error (by path) stops the run
     let config_error: Mutex<Option<(PathBuf, ConfigError)>> = Mutex::new(None);
     let lint = |ws: &mut Workspace, path: &Path, lang: Lang, explicit: bool| -> Option<FileOutcome> {
@@ -301,7 +305,8 @@ fn lint_with(configs: &ConfigResolver, path: &Path, text: &str, valid: bool, opt
     let settings = configs.settings_for(path).map_err(|e| LintTextError::Run(RunError::Config(e)))?;
     let resolver = JsModelResolver::new(JsModelChoice::Auto);
     let py_resolver = PyRuntimeResolver::new();
-    let linter = Linter { registry, options, resolver: &resolver, py_resolver: &py_resolver };
+    let project = (!options.no_project).then(ProjectIndex::new);
+    let linter = Linter { registry, options, resolver: &resolver, py_resolver: &py_resolver, project };
     Ok(linter.lint_decoded(&mut Workspace::default(), FileJob { settings: &settings, path, lang }, Arc::from(text), valid))
 }
 
@@ -339,6 +344,8 @@ struct Linter<'a> {
     options: &'a RunOptions,
     resolver: &'a JsModelResolver,
     py_resolver: &'a PyRuntimeResolver,
+    /// The run's project index (`None` with `--no-project`).
+    project: Option<Arc<ProjectIndex>>,
 }
 
 impl Linter<'_> {
@@ -371,7 +378,9 @@ impl Linter<'_> {
             crate::lang::Family::Python => self.py_resolver.runtime_for(path, &settings.py_instrumented),
             _ => PyRuntime::default(),
         };
-        let mut linted = engine::lint_source(self.registry, ws, &engine_options, path, lang, text, Runtime { js: project, py })?;
+        let index = self.project.as_ref().map(|p| p.view(path));
+        let mut linted =
+            engine::lint_source(self.registry, ws, &engine_options, path, lang, text, Runtime { js: project, py, project: index })?;
         for f in &mut linted.findings {
             if let Some(level) = settings.severity.get(&*f.rule) {
                 f.severity = *level;

@@ -5,3 +5,16 @@ pub mod py_spans;
 pub mod py_stdlib;
 pub mod python;
 pub mod rust;
+
+/// What the other modules of the project tell about names a file imports, answered by the project index (a higher
+/// layer implements it; the analysis only asks). Names are dotted as the file's imports resolve them
+/// (`app.helpers.fetch`, `.pools.io_pool` for a relative import).
+pub trait ProjectFacts: std::fmt::Debug + Send + Sync {
+    /// Does the project function or method `qualified` start a span, read the context or call an auto-instrumented
+    /// client, itself or through the project functions it calls (bounded depth)? `None` when it is not a function
+    /// of the project (a library, or a name the index cannot find).
+    fn traced_work(&self, qualified: &str) -> Option<bool>;
+    /// What the project module global `qualified` (`app.pools.io_pool`) was constructed from, as a dotted name
+    /// (`concurrent.futures.ThreadPoolExecutor`).
+    fn constructed_from(&self, qualified: &str) -> Option<String>;
+}

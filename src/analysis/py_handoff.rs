@@ -265,12 +265,18 @@ impl<'s> PyFacts<'s> {
 
     /// The first call in `body` (nested code included) or in same-file functions it calls ([`DEPTH`] levels) that
     /// uses the context: starts a span, reads the context or baggage, or calls an auto-instrumented client; a
-    /// same-file function decorated to start a span counts as its own call.
+    /// same-file function decorated to start a span counts as its own call. What the file shows, only.
     pub fn traced_work(&self, body: Node<'s>) -> Option<Node<'s>> {
-        self.traced_work_in(body, 0, &mut HashSet::new())
+        self.traced_work_in(body, false, 0, &mut HashSet::new())
     }
 
-    fn traced_work_in(&self, body: Node<'s>, depth: usize, seen: &mut HashSet<usize>) -> Option<Node<'s>> {
+    /// [`Self::traced_work`], or else a call of a function of another module of the project that does traced work
+    /// (by the project index).
+    pub fn traced_work_in_project(&self, body: Node<'s>) -> Option<Node<'s>> {
+        self.traced_work_in(body, self.project.is_some(), 0, &mut HashSet::new())
+    }
+
+    fn traced_work_in(&self, body: Node<'s>, project: bool, depth: usize, seen: &mut HashSet<usize>) -> Option<Node<'s>> {
         if !seen.insert(body.id()) {
             return None;
         }
@@ -296,7 +302,25 @@ impl<'s> PyFacts<'s> {
                 }
             }
         }
-        callees.into_iter().find_map(|c| self.local_function(c).and_then(|f| self.traced_work_in(f, depth + 1, seen)))
+        callees.into_iter().find_map(|c| match self.local_function(c) {
+            Some(f) => self.traced_work_in(f, project, depth + 1, seen),
+            // a function of another module of the project, as the project index knows it
+            None => (project && self.imported_work(c) == Some(true)).then_some(c),
+        })
+    }
+
+    /// Does the imported name `callee` (`fetch`, `helpers.fetch`) resolve to a function of another module of the
+    /// project that does traced work (by the project index)? `None`: not project code, or no index.
+    pub fn imported_work(&self, callee: Node<'_>) -> Option<bool> {
+        let project = self.project.as_ref()?;
+        self.resolve(callee).and_then(|q| project.traced_work(&q))
+    }
+
+    /// What the imported global `expr` names (`io_pool` from `from app.pools import io_pool`) was constructed from in
+    /// its own module, by the project index.
+    pub fn imported_construction(&self, expr: Node<'_>) -> Option<String> {
+        let project = self.project.as_ref()?;
+        project.constructed_from(&self.resolve(expr)?)
     }
 
     fn has_span_decorator(&self, func: Node<'s>) -> bool {

@@ -32,6 +32,8 @@ pub struct PyFacts<'s> {
     pub import_insert_at: usize,
     /// The leading module-level imports (not `__future__` ones), in file order, to put a new one in its isort block.
     pub leading_imports: Vec<LeadingImport>,
+    /// The rest of the project, for names this file imports (`None`: one file alone, or `--no-project`).
+    pub project: Option<std::sync::Arc<dyn super::ProjectFacts>>,
 }
 
 /// One of a file's leading imports.
@@ -44,6 +46,15 @@ pub struct LeadingImport {
     pub module: Option<String>,
     /// `from ... import ...` (isort puts these after the plain imports of their block).
     pub from: bool,
+}
+
+/// `module.name`, where a relative module that is only dots (`from . import x`) takes no extra dot: `.x`, `..x`.
+fn join_module(module: &str, name: &str) -> String {
+    if module.ends_with('.') {
+        format!("{module}{name}")
+    } else {
+        format!("{module}.{name}")
+    }
 }
 
 impl<'s> PyFacts<'s> {
@@ -61,6 +72,7 @@ impl<'s> PyFacts<'s> {
             classes: HashMap::new(),
             import_insert_at: 0,
             leading_imports: Vec::new(),
+            project: None,
         };
         let mut bindings = Vec::new();
         let walk = Preorder::new(root);
@@ -81,6 +93,12 @@ impl<'s> PyFacts<'s> {
         f.import_insert_at = import_insert_point(root);
         f.leading_imports = leading_imports(root, source);
         f
+    }
+
+    /// These facts, answering for imported names from `project`.
+    pub fn with_project(mut self, project: Option<std::sync::Arc<dyn super::ProjectFacts>>) -> Self {
+        self.project = project;
+        self
     }
 
     fn import(&mut self, node: Node<'_>) {
@@ -111,11 +129,11 @@ impl<'s> PyFacts<'s> {
             match name.kind() {
                 "dotted_name" => {
                     let n = self.text(name);
-                    self.imports.insert(n.to_string(), format!("{module}.{n}"));
+                    self.imports.insert(n.to_string(), join_module(&module, n));
                 }
                 "aliased_import" => {
                     if let (Some(n), Some(a)) = (name.child_by_field_name("name"), name.child_by_field_name("alias")) {
-                        self.imports.insert(self.text(a).to_string(), format!("{module}.{}", self.text(n)));
+                        self.imports.insert(self.text(a).to_string(), join_module(&module, self.text(n)));
                     }
                 }
                 _ => {}

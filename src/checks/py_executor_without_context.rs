@@ -96,7 +96,7 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
                 None if py.classes.contains_key(local) && subclass_runs_without_context(cx, local) => {
                     let run = subclass_run(cx, local);
                     // the threading instrumentation wraps `Thread.run`, not a subclass's own `run()` (its witness)
-                    let evidence = evidence(cx, call, run, cx.py_runtime.instruments("threading"))?;
+                    let evidence = evidence(cx, call, None, run, cx.py_runtime.instruments("threading"))?;
                     return Some(evidence.label(Hit::at(func.byte_range()).var("call", format!("{local}(…)")).variant("subclass")));
                 }
                 None => return None,
@@ -123,7 +123,7 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
         // sharing one copied Context between concurrent calls raises: a crash, wherever it is
         Carry::Reused(at) => Some(Hit::at(func.byte_range()).var("call", call_text).variant("reused").label("copy", at)),
         Carry::CopyInside(copy) => {
-            let evidence = evidence(cx, call, py.callable_body(callable), carried_by_runtime)?;
+            let evidence = evidence(cx, call, Some(callable), py.callable_body(callable), carried_by_runtime)?;
             Some(evidence.label(Hit::at(func.byte_range()).var("call", call_text).variant("copy-inside").label("copy", copy)))
         }
         Carry::No => {
@@ -135,9 +135,9 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
                 _ => callable,
             };
             let body = py.callable_body(target);
-            let evidence = evidence(cx, call, body, carried_by_runtime)?;
+            let evidence = evidence(cx, call, Some(target), body, carried_by_runtime)?;
             let mut hit = Hit::at(func.byte_range()).var("call", call_text);
-            if body.is_none() {
+            if body.is_none() && evidence.work.is_none() {
                 hit = hit.variant("unresolved");
             }
             if let Some(edits) = fix_edits(cx, call, callable, shape) {
@@ -167,18 +167,31 @@ impl Evidence<'_> {
     }
 }
 
-/// The v2 evidence for a thread hand-off at `call` of `body` (`None`: a callable the file does not show), or `None`
-/// when the finding would not be a real bug: the runtime carries the context (an active threading
-/// instrumentation), the callable resolves to a body that uses no context, the hand-off starts a long-lived
-/// background worker outside a span scope, or no context is shown and the far side does no visible traced work.
-fn evidence<'t>(cx: &FileCx<'t>, call: Node<'t>, body: Option<Node<'t>>, carried_by_runtime: bool) -> Option<Evidence<'t>> {
+/// The v2 evidence for a thread hand-off at `call` of `callable`, whose `body` the file may show (`None`: defined
+/// elsewhere; then the project index may know it), or `None` when the finding would not be a real bug: the runtime
+/// carries the context (an active threading instrumentation), the callable resolves to a body that uses no
+/// context, the hand-off starts a long-lived background worker outside a span scope, or no context is shown and the
+/// far side does no visible traced work.
+fn evidence<'t>(
+    cx: &FileCx<'t>,
+    call: Node<'t>,
+    callable: Option<Node<'t>>,
+    body: Option<Node<'t>>,
+    carried_by_runtime: bool,
+) -> Option<Evidence<'t>> {
     let py = cx.py();
     if carried_by_runtime {
         return None;
     }
+    // the far side's traced work as the file shows it, and as the project index knows it (another module's function)
+    let shown = body.and_then(|b| py.traced_work(b));
     let work = match body {
-        Some(body) => Some(py.traced_work(body)?),
-        None => None,
+        Some(body) => Some(shown.or_else(|| py.traced_work_in_project(body))?),
+        None => match callable.map(|c| (c, py.imported_work(c))) {
+            Some((c, Some(true))) => Some(c),
+            Some((_, Some(false))) => return None,
+            _ => None,
+        },
     };
     let lexical = py.span_scope(call);
     if lexical.is_none() && (py.starts_background_worker(call) || body.is_some_and(|b| rearms_itself(py, b))) {
@@ -186,9 +199,10 @@ fn evidence<'t>(cx: &FileCx<'t>, call: Node<'t>, body: Option<Node<'t>>, carried
     }
     let scope = lexical.or_else(|| py.context_at(call));
     if scope.is_none() {
-        // no context shown: the callers may be traced only when the far side visibly does traced work
+        // no context shown: the callers may be traced only when the far side visibly does traced work in this file
+        // (spec v2, rule 1: "shown in the file, not assumed"; another module's work is not shown here)
         let func = enclosing_function(call)?;
-        if work.is_none() || py.is_test_function(func) {
+        if shown.is_none() || py.is_test_function(func) {
             return None;
         }
     }
@@ -219,7 +233,7 @@ fn pool_kind(py: &PyFacts, receiver: Node<'_>) -> Pool {
     let qualified = if receiver.kind() == "call" {
         receiver.child_by_field_name("function").and_then(|f| py.resolve(f))
     } else {
-        py.constructed_from(receiver).map(str::to_string)
+        py.constructed_from(receiver).map(str::to_string).or_else(|| py.imported_construction(receiver))
     };
     match qualified.as_deref() {
         Some(q) if THREAD_POOLS.contains(&q) => Pool::Thread,

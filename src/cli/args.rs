@@ -196,6 +196,10 @@ pub struct CheckArgs {
     /// Parse and check every file, even those without any rule's trigger words (same findings, slower).
     #[arg(long)]
     pub no_prefilter: bool,
+    /// Look at each file alone: no facts from the other modules of its project (what an imported function does,
+    /// what an imported pool is). For comparison and speed.
+    #[arg(long)]
+    pub no_project: bool,
     /// Lint again each time a file changes, until interrupted (Ctrl-C).
     #[arg(long, conflicts_with_all = ["diff", "add_ignore", "stdin_filename", "show_settings"])]
     pub watch: bool,

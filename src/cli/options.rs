@@ -36,6 +36,7 @@ pub(super) fn check_options(args: &CheckArgs) -> RunOptions {
     options.threads = capped_threads(args.threads);
     options.engine.prefilter = !args.no_prefilter;
     options.force_exclude = args.force_exclude;
+    options.no_project = args.no_project;
     options.fix = FixOptions { apply: args.fix || args.diff, policy: crate::fix::apply::Policy { unsafe_fixes: args.unsafe_fixes } };
     options
 }

@@ -1,0 +1,128 @@
+//! The project index: the cheap facts of other modules that a file's rules ask about (does an imported function do
+//! traced work, what an imported global was constructed from), computed lazily — a module is parsed only when a
+//! rule asks about one of its names, and once per run, shared by every thread.
+pub mod py_module;
+pub mod py_resolve;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::analysis::ProjectFacts;
+use py_module::PyModule;
+
+/// How many calls deep a question follows project functions across modules (and re-exports).
+const DEPTH: usize = 4;
+
+/// A module's facts, parsed by the first thread that asks (`None`: unreadable, too large or not Python).
+type ModuleCell = Arc<OnceLock<Option<Arc<PyModule>>>>;
+
+/// One run's index of the project modules its files import.
+#[derive(Default)]
+pub struct ProjectIndex {
+    /// Module file → its facts, parsed once.
+    python: Mutex<HashMap<PathBuf, ModuleCell>>,
+}
+
+impl std::fmt::Debug for ProjectIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let modules = self.python.lock().map(|m| m.len()).unwrap_or(0);
+        f.debug_struct("ProjectIndex").field("python_modules", &modules).finish()
+    }
+}
+
+impl ProjectIndex {
+    pub fn new() -> Arc<ProjectIndex> {
+        Arc::new(ProjectIndex::default())
+    }
+
+    /// The index as the file at `file` sees it (its imports resolve from there).
+    pub fn view(self: &Arc<Self>, file: &Path) -> Arc<dyn ProjectFacts> {
+        Arc::new(FileView { index: Arc::clone(self), file: crate::files::absolute(file) })
+    }
+
+    /// The facts of the Python module at `path`, parsed on first use.
+    fn python_module(&self, path: &Path) -> Option<Arc<PyModule>> {
+        let cell = {
+            let mut modules = self.python.lock().unwrap_or_else(|e| e.into_inner());
+            Arc::clone(modules.entry(path.to_path_buf()).or_default())
+        };
+        cell.get_or_init(|| PyModule::read(path).map(Arc::new)).clone()
+    }
+
+    /// Does `dotted`, as imported in the module at `from`, name a project function doing traced work (itself or
+    /// through project functions it calls, [`DEPTH`] deep)? `None`: not a project function.
+    fn traced_work(&self, from: &Path, dotted: &str, depth: usize, seen: &mut HashSet<(PathBuf, String)>) -> Option<bool> {
+        let (file, rest) = py_resolve::resolve(from, dotted)?;
+        let module = self.python_module(&file)?;
+        match rest.as_slice() {
+            [name] => match module.functions.get(name.as_str()) {
+                Some(_) => Some(self.function_traced(&module, name, depth, seen)),
+                // re-exported (`from .client import fetch` in a package's `__init__`)
+                None => {
+                    let target = module.imports.get(name.as_str())?;
+                    (depth < DEPTH).then(|| self.traced_work(&file, target, depth + 1, seen)).flatten()
+                }
+            },
+            [class, method] => {
+                let key = format!("{class}.{method}");
+                if module.functions.contains_key(key.as_str()) {
+                    return Some(self.function_traced(&module, &key, depth, seen));
+                }
+                // inherited from a base class of another module, or a class re-exported
+                let bases = match module.classes.get(class.as_str()) {
+                    Some(bases) => bases.clone(),
+                    None => vec![module.imports.get(class.as_str())?.clone()],
+                };
+                if depth >= DEPTH {
+                    return None;
+                }
+                bases.iter().find_map(|b| self.traced_work(&file, &format!("{b}.{method}"), depth + 1, seen))
+            }
+            _ => None,
+        }
+    }
+
+    /// Does the function `key` of `module` do traced work: itself (with the same-file functions it calls), or through
+    /// the project functions of other modules it calls.
+    fn function_traced(&self, module: &PyModule, key: &str, depth: usize, seen: &mut HashSet<(PathBuf, String)>) -> bool {
+        if !seen.insert((module.path.clone(), key.to_string())) {
+            return false;
+        }
+        let Some(function) = module.functions.get(key) else { return false };
+        if function.traced {
+            return true;
+        }
+        depth < DEPTH && function.calls.iter().any(|c| self.traced_work(&module.path, c, depth + 1, seen) == Some(true))
+    }
+
+    /// What the module global `dotted` (as imported in the module at `from`) was constructed from, followed through
+    /// re-exports.
+    fn constructed_from(&self, from: &Path, dotted: &str, depth: usize) -> Option<String> {
+        let (file, rest) = py_resolve::resolve(from, dotted)?;
+        let module = self.python_module(&file)?;
+        let [name] = rest.as_slice() else { return None };
+        if let Some(q) = module.globals.get(name.as_str()) {
+            return Some(q.clone());
+        }
+        let target = module.imports.get(name.as_str())?;
+        (depth < DEPTH).then(|| self.constructed_from(&file, target, depth + 1)).flatten()
+    }
+}
+
+/// The index seen from one file.
+#[derive(Debug)]
+struct FileView {
+    index: Arc<ProjectIndex>,
+    file: PathBuf,
+}
+
+impl ProjectFacts for FileView {
+    fn traced_work(&self, qualified: &str) -> Option<bool> {
+        self.index.traced_work(&self.file, qualified, 0, &mut HashSet::new())
+    }
+
+    fn constructed_from(&self, qualified: &str) -> Option<String> {
+        self.index.constructed_from(&self.file, qualified, 0)
+    }
+}

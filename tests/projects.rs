@@ -1,0 +1,37 @@
+//! The project index on the multi-file fixture projects (tests/fixtures/projects): what a file's rules learn from the
+//! other modules of its project, and that `--no-project` (each file alone) does without it. The inline expectations
+//! of these files are checked with the index on by tests/fixtures.rs.
+use std::path::Path;
+
+use ctxlint::run::{lint_paths, RunOptions};
+
+fn findings(root: &str, no_project: bool) -> Vec<(String, usize, String)> {
+    let options = RunOptions { no_project, ..RunOptions::default() };
+    let report = lint_paths(&[Path::new(root).to_path_buf()], &options).expect("rules load");
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let mut out: Vec<_> = report
+        .unsuppressed()
+        .map(|f| (f.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), f.start.line, f.message.clone()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn python_imported_functions_and_pools_are_seen_through_the_index() {
+    let with = findings("tests/fixtures/projects/python", false);
+    let lines: Vec<usize> = with.iter().map(|f| f.1).collect();
+    // a re-exported function doing HTTP, a module attribute, and an imported module-level thread pool
+    assert_eq!(lines, vec![19, 25, 31], "{with:#?}");
+    assert!(with.iter().all(|f| f.2.contains("the spans started there")), "the far side is known: {with:#?}");
+}
+
+#[test]
+fn python_without_the_index_each_file_is_alone() {
+    let alone = findings("tests/fixtures/projects/python", true);
+    let lines: Vec<usize> = alone.iter().map(|f| f.1).collect();
+    // the imported pool is unknown (31 silent), and an imported callable counts as using the context: the two
+    // submits are reported as "defined elsewhere", and so is `render` (44), which the index knows uses none
+    assert_eq!(lines, vec![19, 25, 44], "{alone:#?}");
+    assert!(alone.iter().all(|f| f.2.contains("defined elsewhere")), "{alone:#?}");
+}
