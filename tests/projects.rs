@@ -20,18 +20,21 @@ fn findings(root: &str, no_project: bool) -> Vec<(String, usize, String)> {
 #[test]
 fn python_imported_functions_and_pools_are_seen_through_the_index() {
     let with = findings("tests/fixtures/projects/python", false);
-    let lines: Vec<usize> = with.iter().map(|f| f.1).collect();
-    // a re-exported function doing HTTP, a module attribute, and an imported module-level thread pool
-    assert_eq!(lines, vec![19, 25, 31], "{with:#?}");
-    assert!(with.iter().all(|f| f.2.contains("the spans started there")), "the far side is known: {with:#?}");
+    let at: Vec<(&str, usize)> = with.iter().map(|f| (f.0.as_str(), f.1)).collect();
+    // jobs.py: a re-exported function doing HTTP, a module attribute, and an imported module-level thread pool;
+    // stream.py: a span helper of another module held across a `yield`, and an imported pool in that helper's scope
+    assert_eq!(at, vec![("jobs.py", 19), ("jobs.py", 25), ("jobs.py", 31), ("stream.py", 8), ("stream.py", 21)], "{with:#?}");
+    let executor: Vec<_> = with.iter().filter(|f| f.2.contains("another thread")).collect();
+    assert!(executor.iter().all(|f| f.2.contains("the spans started there")), "the far side is known: {with:#?}");
 }
 
 #[test]
 fn python_without_the_index_each_file_is_alone() {
     let alone = findings("tests/fixtures/projects/python", true);
-    let lines: Vec<usize> = alone.iter().map(|f| f.1).collect();
-    // the imported pool is unknown (31 silent), and an imported callable counts as using the context: the two
-    // submits are reported as "defined elsewhere", and so is `render` (44), which the index knows uses none
-    assert_eq!(lines, vec![19, 25, 44], "{alone:#?}");
+    let at: Vec<(&str, usize)> = alone.iter().map(|f| (f.0.as_str(), f.1)).collect();
+    // the imported pool is unknown (jobs.py 31 silent), and an imported callable counts as using the context: the
+    // two submits are reported as "defined elsewhere", and so is `render` (44), which the index knows uses none;
+    // stream.py's imported span helper is not known to open a span
+    assert_eq!(at, vec![("jobs.py", 19), ("jobs.py", 25), ("jobs.py", 44)], "{alone:#?}");
     assert!(alone.iter().all(|f| f.2.contains("defined elsewhere")), "{alone:#?}");
 }

@@ -17,4 +17,7 @@ pub trait ProjectFacts: std::fmt::Debug + Send + Sync {
     /// What the project module global `qualified` (`app.pools.io_pool`) was constructed from, as a dotted name
     /// (`concurrent.futures.ThreadPoolExecutor`).
     fn constructed_from(&self, qualified: &str) -> Option<String>;
+    /// Does the project function `qualified` open a span scope for a `with` block (a `@contextmanager` yielding
+    /// inside `start_as_current_span`, or one returning such a call)? `None`: not a project function.
+    fn opens_span_scope(&self, qualified: &str) -> Option<bool>;
 }

@@ -10,6 +10,12 @@ use crate::syntax::{self, ancestors, named_children, Preorder};
 
 /// Calls that make a span current for a `with` block (or as a decorator).
 const CURRENT_SPAN: &[&str] = &["start_as_current_span", "use_span"];
+/// Vendor APIs whose `with` block makes their span current (in the contextvars a thread hand-off loses and a
+/// `yield` leaks): MLflow's fluent tracing, logfire, sentry-sdk, ddtrace.
+const VENDOR_CURRENT_SPAN: &[&str] =
+    &["mlflow.start_span", "logfire.span", "sentry_sdk.start_span", "sentry_sdk.start_transaction", "ddtrace.tracer.trace"];
+/// Decorators that make a generator function a context manager.
+const CONTEXT_MANAGER_DECORATORS: &[&str] = &["contextmanager", "asynccontextmanager"];
 /// Calls that start a span.
 const STARTS_SPAN: &[&str] = &["start_as_current_span", "start_span"];
 
@@ -65,14 +71,66 @@ impl<'s> PyFacts<'s> {
         None
     }
 
-    /// The span call among a `with` statement's items.
+    /// The span call among a `with` statement's items: OpenTelemetry's `start_as_current_span`/`use_span`, a helper
+    /// named for it (`start_span_as_current_span`), a vendor API that makes its span current (`mlflow.start_span`,
+    /// `logfire.span`, `sentry_sdk.start_span`, ddtrace `tracer.trace`), or a project helper that opens such a scope
+    /// (a same-file function, or one of another module by the project index; see [`Self::is_span_helper`]).
+    /// OpenTelemetry's own item comes first when a `with` has several (`with sentry_sdk.start_transaction(..),
+    /// tracer.start_as_current_span(..)`).
     pub fn span_with_item<'t>(&self, with: Node<'t>) -> Option<Node<'t>> {
+        let otel = |call: Node<'t>| self.call_name(call).is_some_and(|n| CURRENT_SPAN.contains(&n) || n.ends_with("as_current_span"));
+        self.with_item_call(with, otel).or_else(|| self.with_item_call(with, |call| self.other_span_call(call)))
+    }
+
+    /// A `with` item call that makes a span current other than OpenTelemetry's own: a vendor API or a project helper.
+    fn other_span_call(&self, call: Node<'_>) -> bool {
+        self.is_current_span_call(call)
+            || call.child_by_field_name("function").is_some_and(|f| match self.local_function(f) {
+                Some(def) => self.is_span_helper(def),
+                // imported under a name that says so (the trigger words of the rules that need a span scope rely on
+                // it: a file without `span` in it is never parsed for them)
+                None => {
+                    self.text(f).contains("span")
+                        && self.project.as_ref().zip(self.resolve(f)).is_some_and(|(p, q)| p.opens_span_scope(&q) == Some(true))
+                }
+            })
+    }
+
+    /// The first call among a `with` statement's items that `accept` takes.
+    fn with_item_call<'t>(&self, with: Node<'t>, accept: impl Fn(Node<'t>) -> bool) -> Option<Node<'t>> {
         let clause = named_children(with).find(|c| c.kind() == "with_clause")?;
         named_children(clause).filter(|i| i.kind() == "with_item").find_map(|item| {
             let value = item.child_by_field_name("value")?;
             let call = if value.kind() == "as_pattern" { value.named_child(0)? } else { value };
-            self.call_name(call).is_some_and(|n| CURRENT_SPAN.contains(&n)).then_some(call)
+            (call.kind() == "call" && accept(call)).then_some(call)
         })
+    }
+
+    /// A call whose `with` block makes a span current by itself (not a project helper).
+    fn is_current_span_call(&self, call: Node<'_>) -> bool {
+        self.call_name(call).is_some_and(|n| CURRENT_SPAN.contains(&n) || n.ends_with("as_current_span"))
+            || call.child_by_field_name("function").is_some_and(|f| self.resolves_to(f, VENDOR_CURRENT_SPAN))
+    }
+
+    /// Does the function open a span scope for its caller's `with` block: a `@contextmanager` that yields inside a
+    /// span `with`, or a function that returns such a call (`return tracer.start_as_current_span(name)`).
+    pub fn is_span_helper(&self, def: Node<'_>) -> bool {
+        let Some(body) = def.child_by_field_name("body") else { return false };
+        let is_context_manager =
+            decorators(def).iter().any(|d| CONTEXT_MANAGER_DECORATORS.contains(&self.decorator_name(*d).rsplit('.').next().unwrap_or("")));
+        if is_context_manager {
+            let in_span = |y: Node<'_>| {
+                ancestors(y)
+                    .take_while(|a| a.id() != def.id())
+                    .any(|a| a.kind() == "with_statement" && self.with_item_call(a, |c| self.is_current_span_call(c)).is_some())
+            };
+            let yields = own_yields(def);
+            return !yields.is_empty() && yields.into_iter().all(in_span);
+        }
+        syntax::find_first(body, is_function, |n| {
+            n.kind() == "return_statement" && n.named_child(0).is_some_and(|v| v.kind() == "call" && self.is_current_span_call(v))
+        })
+        .is_some()
     }
 
     /// The decorator's expression text without `@` and arguments: `@pytest.fixture(scope=..)` → `pytest.fixture`.

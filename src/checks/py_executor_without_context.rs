@@ -193,11 +193,13 @@ fn evidence<'t>(
             _ => None,
         },
     };
-    let lexical = py.span_scope(call);
+    // a Sentry span: sentry-sdk's default ThreadingIntegration carries its scope through `Thread.start` and
+    // `ThreadPoolExecutor.submit` (sentry_sdk/integrations/threading.py, 2.75.0), so it is no context lost here
+    let lexical = py.span_scope(call).filter(|s| !cx.text(*s).starts_with("sentry_sdk."));
     if lexical.is_none() && (py.starts_background_worker(call) || body.is_some_and(|b| rearms_itself(py, b))) {
         return None;
     }
-    let scope = lexical.or_else(|| py.context_at(call));
+    let scope = lexical.or_else(|| py.context_at(call)).filter(|s| !cx.text(*s).starts_with("sentry_sdk."));
     if scope.is_none() {
         // no context shown: the callers may be traced only when the far side visibly does traced work in this file
         // (spec v2, rule 1: "shown in the file, not assumed"; another module's work is not shown here)
@@ -233,7 +235,11 @@ fn pool_kind(py: &PyFacts, receiver: Node<'_>) -> Pool {
     let qualified = if receiver.kind() == "call" {
         receiver.child_by_field_name("function").and_then(|f| py.resolve(f))
     } else {
-        py.constructed_from(receiver).map(str::to_string).or_else(|| py.imported_construction(receiver))
+        py.constructed_from(receiver).map(str::to_string).or_else(|| {
+            // a pool imported from another module of the project, named for one (the rule's trigger words say so)
+            let name = py.text(receiver).to_ascii_lowercase();
+            (name.contains("pool") || name.contains("executor")).then(|| py.imported_construction(receiver)).flatten()
+        })
     };
     match qualified.as_deref() {
         Some(q) if THREAD_POOLS.contains(&q) => Pool::Thread,

@@ -96,6 +96,20 @@ impl ProjectIndex {
         depth < DEPTH && function.calls.iter().any(|c| self.traced_work(&module.path, c, depth + 1, seen) == Some(true))
     }
 
+    /// Does `dotted` (as imported in the module at `from`) name a project function that opens a span scope, followed
+    /// through re-exports? `None`: not a project function.
+    fn opens_span_scope(&self, from: &Path, dotted: &str, depth: usize) -> Option<bool> {
+        let (file, rest) = py_resolve::resolve(from, dotted)?;
+        let module = self.python_module(&file)?;
+        let key = rest.join(".");
+        if let Some(function) = module.functions.get(key.as_str()) {
+            return Some(function.opens_span);
+        }
+        let [name] = rest.as_slice() else { return None };
+        let target = module.imports.get(name.as_str())?;
+        (depth < DEPTH).then(|| self.opens_span_scope(&file, target, depth + 1)).flatten()
+    }
+
     /// What the module global `dotted` (as imported in the module at `from`) was constructed from, followed through
     /// re-exports.
     fn constructed_from(&self, from: &Path, dotted: &str, depth: usize) -> Option<String> {
@@ -124,5 +138,9 @@ impl ProjectFacts for FileView {
 
     fn constructed_from(&self, qualified: &str) -> Option<String> {
         self.index.constructed_from(&self.file, qualified, 0)
+    }
+
+    fn opens_span_scope(&self, qualified: &str) -> Option<bool> {
+        self.index.opens_span_scope(&self.file, qualified, 0)
     }
 }

@@ -32,6 +32,8 @@ pub struct PyFunction {
     /// The imported names it calls or passes on, dotted (`helpers.fetch`, `.client.send`), with those of the
     /// same-file functions it calls (whose own traced work is already in `traced`).
     pub calls: Vec<String>,
+    /// It opens a span scope for its caller's `with` block (a span helper).
+    pub opens_span: bool,
 }
 
 impl PyModule {
@@ -136,7 +138,7 @@ fn function<'s>(facts: &PyFacts<'s>, def: Node<'s>) -> PyFunction {
         }
         bodies = next;
     }
-    PyFunction { traced, calls }
+    PyFunction { traced, calls, opens_span: facts.is_span_helper(def) }
 }
 
 #[cfg(test)]
