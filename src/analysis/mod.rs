@@ -5,6 +5,7 @@ pub mod py_spans;
 pub mod py_stdlib;
 pub mod python;
 pub mod rust;
+pub mod rust_callers;
 
 /// What the other modules of the project tell about names a file imports, answered by the project index (a higher
 /// layer implements it; the analysis only asks). Names are dotted as the file's imports resolve them

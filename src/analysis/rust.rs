@@ -12,7 +12,7 @@ use crate::syntax::{self, ancestors, compact, named_children, Preorder};
 pub const INSTRUMENT_METHODS: &[&str] = &["instrument", "in_current_span", "with_context", "with_current_context"];
 /// Methods that enter a span or attach a context for the code that follows or runs inside.
 pub const ENTER_METHODS: &[&str] = &["enter", "entered", "in_scope", "attach"];
-const SPAN_MACROS: &[&str] = &["span", "trace_span", "debug_span", "info_span", "warn_span", "error_span"];
+pub(super) const SPAN_MACROS: &[&str] = &["span", "trace_span", "debug_span", "info_span", "warn_span", "error_span"];
 /// Functions in which a task started is a long-lived background worker: constructors, lifecycle and startup (as the
 /// Python rules' list: `__init__`, `start()`, `run()`, `serve()`, `main`).
 const LIFECYCLE: &[&str] = &["new", "start", "run", "serve", "spawn", "init", "launch", "build"];

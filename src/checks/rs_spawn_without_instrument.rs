@@ -2,7 +2,8 @@
 //! or context: the future is not `.instrument(..)` / `.in_current_span()` / `.with_context(..)` /
 //! `.with_current_context()`, and the closure does not move in a span or context that it enters. Also
 //! `tokio::spawn(f())` where `f` is a same-file `#[instrument]` async fn: its span is created inside the new task.
-//! Silent for the tasks of a long-lived background worker that run only in the worker's own span.
+//! Silent for the tasks of a long-lived background worker that run only in the worker's own span. In a function with
+//! no span scope of its own, a same-file caller's scope counts when the caller calls it from there.
 use tree_sitter::Node;
 
 use crate::analysis::rust::{is_async_body, is_separate_body, RustFacts, ENTER_METHODS, INSTRUMENT_METHODS};
@@ -14,9 +15,9 @@ use crate::syntax::{self, ancestors, named_children};
 pub static CHECK: CheckDef = CheckDef {
     rule: "rs/spawn-without-instrument",
     captures: &["callee", "method"],
-    vars: &["spawn", "scope", "carry"],
+    vars: &["spawn", "scope", "carry", "helper"],
     variants: &["closure", "instrumented-fn"],
-    labels: &["scope", "fn"],
+    labels: &["caller", "scope", "fn"],
     run: CheckFn::Match(run),
 };
 
@@ -75,11 +76,30 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
             return Some(with_fix(cx, hit, arg, false));
         }
     }
-    let scope = scope?;
+    // no span scope here: a same-file caller may call this function (a helper, a builder, a worker-pool
+    // constructor) from one, and then the span is current at the spawn
+    let (scope, via) = match scope {
+        Some(scope) => (scope, None),
+        None => {
+            let func = ancestors(call).find(|a| a.kind() == "function_item")?;
+            // only a caller's span: the spawned work must visibly use it (spec v2, rule 2)
+            if !rs.spawned_work_traced(arg) {
+                return None;
+            }
+            let caller = rs.caller_span_scope(func)?;
+            // the function called at that site: this one, or the first of the chain that leads to it
+            let callee = caller.call.child_by_field_name("function").map_or("", |f| cx.text(f));
+            let name = callee.rsplit([':', '.']).next().unwrap_or(callee);
+            (caller.scope, Some((caller.call, name)))
+        }
+    };
     if rs.is_background_worker_span(scope.node) {
         return None;
     }
     let mut hit = Hit::at(at).var("spawn", spawn).var("scope", scope.why).label("scope", scope.node);
+    if let Some((site, name)) = via {
+        hit = hit.var("helper", name).label("caller", site);
+    }
     if work == Work::Closure {
         hit = hit.variant("closure");
         return Some(hit);
