@@ -38,3 +38,18 @@ fn python_without_the_index_each_file_is_alone() {
     assert_eq!(at, vec![("jobs.py", 19), ("jobs.py", 25), ("jobs.py", 44)], "{alone:#?}");
     assert!(alone.iter().all(|f| f.2.contains("defined elsewhere")), "{alone:#?}");
 }
+
+#[test]
+fn rust_builders_called_from_another_modules_span_scope_are_found_through_the_index() {
+    let with = findings("tests/fixtures/projects/rust", false);
+    let at: Vec<(&str, usize)> = with.iter().map(|f| (f.0.as_str(), f.1)).collect();
+    // pipeline/mod.rs: `Sink::build` called from `api::upload` (`#[instrument]`); probes.rs: `start_probes` called
+    // after `api::upload` entered a span; `build_metrics` (only startup calls it) and `probes::build` (not the
+    // `build` that `api` calls) are silent
+    assert_eq!(at, vec![("mod.rs", 9), ("probes.rs", 6)], "{with:#?}");
+}
+
+#[test]
+fn rust_without_the_index_a_helper_with_no_same_file_caller_is_silent() {
+    assert_eq!(findings("tests/fixtures/projects/rust", true), vec![]);
+}

@@ -21,4 +21,21 @@ pub trait ProjectFacts: std::fmt::Debug + Send + Sync {
     /// Does the project function `qualified` open a span scope for a `with` block (a `@contextmanager` yielding
     /// inside `start_as_current_span`, or one returning such a call)? `None`: not a project function.
     fn opens_span_scope(&self, qualified: &str) -> Option<bool>;
+    /// A call, from another file of this Rust file's crate, of its function `name` (a method of the `impl` type
+    /// `owner` when given), made inside a span scope there (or in a function a same-file caller calls from one).
+    fn rust_traced_caller(&self, name: &str, owner: Option<&str>) -> Option<RemoteCaller> {
+        let _ = (name, owner);
+        None
+    }
+}
+
+/// Where another file calls a function from a span scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteCaller {
+    /// `src/api.rs:42`, from the crate root.
+    pub place: String,
+    /// The calling function's name.
+    pub caller: String,
+    /// Why the call is in a span scope (a [`rust::RustScope`]'s reason).
+    pub why: &'static str,
 }

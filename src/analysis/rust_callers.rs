@@ -42,15 +42,20 @@ impl<'s> RustFacts<'s> {
         None
     }
 
+    /// The type of the `impl` block a function is defined in (`impl<T> Sink<T>` → `Sink`), if any.
+    pub fn impl_owner(&self, func: Node<'_>) -> Option<&'s str> {
+        ancestors(func).find(|a| a.kind() == "impl_item").and_then(|i| i.child_by_field_name("type")).map(|t| {
+            let text = self.text(t);
+            text.split('<').next().unwrap_or(text).rsplit("::").next().unwrap_or(text).trim()
+        })
+    }
+
     /// The calls of `func` in this file: `name(..)` / `path::name(..)` for a free function; `self.name(..)`,
     /// `Self::name(..)` and `Type::name(..)` for a function in `impl Type` (another receiver's `.name(..)` may be
     /// another type's method, so it is not counted).
     fn calls_of(&self, func: Node<'s>) -> Vec<Node<'s>> {
         let Some(name) = func.child_by_field_name("name").map(|n| self.text(n)) else { return Vec::new() };
-        let owner = ancestors(func).find(|a| a.kind() == "impl_item").and_then(|i| i.child_by_field_name("type")).map(|t| {
-            let text = self.text(t);
-            text.split('<').next().unwrap_or(text).rsplit("::").next().unwrap_or(text).trim()
-        });
+        let owner = self.impl_owner(func);
         Preorder::new(self.root)
             .filter(|n| n.kind() == "call_expression")
             .filter(|call| {

@@ -15,9 +15,9 @@ use crate::syntax::{self, ancestors, named_children};
 pub static CHECK: CheckDef = CheckDef {
     rule: "rs/spawn-without-instrument",
     captures: &["callee", "method"],
-    vars: &["spawn", "scope", "carry", "helper"],
+    vars: &["spawn", "scope", "carry", "helper", "caller", "place"],
     variants: &["closure", "instrumented-fn"],
-    labels: &["caller", "scope", "fn"],
+    labels: &["caller", "remote", "scope", "fn"],
     run: CheckFn::Match(run),
 };
 
@@ -86,7 +86,9 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
             if !rs.spawned_work_traced(arg) {
                 return None;
             }
-            let caller = rs.caller_span_scope(func)?;
+            let Some(caller) = rs.caller_span_scope(func) else {
+                return remote_caller(cx, call, func, spawn, work, arg);
+            };
             // the function called at that site: this one, or the first of the chain that leads to it
             let callee = caller.call.child_by_field_name("function").map_or("", |f| cx.text(f));
             let name = callee.rsplit([':', '.']).next().unwrap_or(callee);
@@ -106,6 +108,26 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     }
     let otel_scope = ["with_context", "attach", "with_current_context"].iter().any(|m| cx.text(scope.node).contains(m));
     Some(with_fix(cx, hit, arg, otel_scope))
+}
+
+/// The spawn of a function that another file of the crate calls from a span scope (the project index): labelled at
+/// the function's name, with where it is called.
+fn remote_caller(cx: &FileCx<'_>, call: Node<'_>, func: Node<'_>, spawn: String, work: Work, arg: Node<'_>) -> Option<Hit> {
+    let rs = cx.rs();
+    let name_node = func.child_by_field_name("name")?;
+    let remote = cx.project.as_ref()?.rust_traced_caller(cx.text(name_node), rs.impl_owner(func))?;
+    let at = call.child_by_field_name("function")?.byte_range();
+    let hit = Hit::at(at)
+        .var("spawn", spawn)
+        .var("scope", remote.why)
+        .var("helper", cx.text(name_node))
+        .var("caller", remote.caller)
+        .var("place", remote.place)
+        .label("remote", name_node);
+    if work == Work::Closure {
+        return Some(hit.variant("closure"));
+    }
+    Some(with_fix(cx, hit, arg, false))
 }
 
 /// Does the spawned work carry the span or context: an instrumented future, or a closure / async block that enters a

@@ -3,31 +3,40 @@
 //! rule asks about one of its names, and once per run, shared by every thread.
 pub mod py_module;
 pub mod py_resolve;
+pub mod rs_sources;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::analysis::ProjectFacts;
+use crate::analysis::{ProjectFacts, RemoteCaller};
 use py_module::PyModule;
+use rs_sources::{RsCrate, RsFile};
 
 /// How many calls deep a question follows project functions across modules (and re-exports).
 const DEPTH: usize = 4;
 
 /// A module's facts, parsed by the first thread that asks (`None`: unreadable, too large or not Python).
 type ModuleCell = Arc<OnceLock<Option<Arc<PyModule>>>>;
+/// A value computed once by the first thread that asks, shared by the others (`None`: unreadable or absent).
+type Once<T> = Arc<OnceLock<Option<Arc<T>>>>;
 
 /// One run's index of the project modules its files import.
 #[derive(Default)]
 pub struct ProjectIndex {
     /// Module file → its facts, parsed once.
     python: Mutex<HashMap<PathBuf, ModuleCell>>,
+    /// Rust crate root → its source files, listed once.
+    rust_crates: Mutex<HashMap<PathBuf, Once<RsCrate>>>,
+    /// Rust source file → its text (and tree, parsed when a question's name occurs in it), read once.
+    rust_files: Mutex<HashMap<PathBuf, Once<RsFile>>>,
 }
 
 impl std::fmt::Debug for ProjectIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let modules = self.python.lock().map(|m| m.len()).unwrap_or(0);
-        f.debug_struct("ProjectIndex").field("python_modules", &modules).finish()
+        let rust = self.rust_files.lock().map(|m| m.len()).unwrap_or(0);
+        f.debug_struct("ProjectIndex").field("python_modules", &modules).field("rust_files", &rust).finish()
     }
 }
 
@@ -48,6 +57,43 @@ impl ProjectIndex {
             Arc::clone(modules.entry(path.to_path_buf()).or_default())
         };
         cell.get_or_init(|| PyModule::read(path).map(Arc::new)).clone()
+    }
+
+    /// The crate around the Rust file `file`, listed on first use.
+    fn rust_crate(&self, file: &Path) -> Option<Arc<RsCrate>> {
+        let root = file.ancestors().skip(1).find(|d| d.join("Cargo.toml").is_file())?.to_path_buf();
+        let cell = {
+            let mut crates = self.rust_crates.lock().unwrap_or_else(|e| e.into_inner());
+            Arc::clone(crates.entry(root).or_default())
+        };
+        cell.get_or_init(|| RsCrate::around(file).map(Arc::new)).clone()
+    }
+
+    /// A Rust source file of `krate`, read on first use.
+    fn rust_file(&self, krate: &RsCrate, path: &Path) -> Option<Arc<RsFile>> {
+        let cell = {
+            let mut files = self.rust_files.lock().unwrap_or_else(|e| e.into_inner());
+            Arc::clone(files.entry(path.to_path_buf()).or_default())
+        };
+        cell.get_or_init(|| RsFile::read(&krate.root, path).map(Arc::new)).clone()
+    }
+
+    /// A call from another file of the crate of `from` to its function `name` (a method of `owner` when given),
+    /// made inside a span scope there.
+    fn rust_traced_caller(&self, from: &Path, name: &str, owner: Option<&str>) -> Option<RemoteCaller> {
+        let krate = self.rust_crate(from)?;
+        // a test, example or bench target: no other file of the crate calls into it
+        if !from.starts_with(krate.root.join("src")) {
+            return None;
+        }
+        let mut target = rs_sources::module_path(&krate.root, from);
+        target.extend(owner.map(str::to_string));
+        target.push(name.to_string());
+        krate
+            .files
+            .iter()
+            .filter(|p| p.as_path() != from)
+            .find_map(|p| self.rust_file(&krate, p).and_then(|f| f.traced_call(&target, &krate.root)))
     }
 
     /// Does `dotted`, as imported in the module at `from`, name a project function doing traced work (itself or
@@ -142,5 +188,9 @@ impl ProjectFacts for FileView {
 
     fn opens_span_scope(&self, qualified: &str) -> Option<bool> {
         self.index.opens_span_scope(&self.file, qualified, 0)
+    }
+
+    fn rust_traced_caller(&self, name: &str, owner: Option<&str>) -> Option<RemoteCaller> {
+        self.index.rust_traced_caller(&self.file, name, owner)
     }
 }
