@@ -53,3 +53,22 @@ fn rust_builders_called_from_another_modules_span_scope_are_found_through_the_in
 fn rust_without_the_index_a_helper_with_no_same_file_caller_is_silent() {
     assert_eq!(findings("tests/fixtures/projects/rust", true), vec![]);
 }
+
+#[test]
+fn typescript_async_exports_and_queues_of_other_modules_are_seen_through_the_index() {
+    let with = findings("tests/fixtures/projects/ts", false);
+    let at: Vec<(&str, usize)> = with.iter().map(|f| (f.0.as_str(), f.1)).collect();
+    // checkout.ts: async functions of another module (through a tsconfig `paths` alias, a namespace import and a
+    // barrel's `export *`) called without `await`, and a BullMQ queue made in another module (imported directly
+    // and through a renaming re-export); the sync helper, the awaited call, a package's function and a Set are not
+    assert_eq!(
+        at,
+        vec![("checkout.ts", 15), ("checkout.ts", 16), ("checkout.ts", 17), ("checkout.ts", 18), ("checkout.ts", 19)],
+        "{with:#?}"
+    );
+}
+
+#[test]
+fn typescript_without_the_index_imported_names_are_unknown() {
+    assert_eq!(findings("tests/fixtures/projects/ts", true), vec![]);
+}

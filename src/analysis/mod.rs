@@ -27,6 +27,22 @@ pub trait ProjectFacts: std::fmt::Debug + Send + Sync {
         let _ = (name, owner);
         None
     }
+    /// What the project module that `specifier` names from this JS/TS file (`./mailer`, `@/lib/messaging` through
+    /// tsconfig `paths`) exports as `name` (`default` for a default import), followed through re-exports. `None`: not
+    /// a project module, or no such export.
+    fn js_export(&self, specifier: &str, name: &str) -> Option<JsExport> {
+        let _ = (specifier, name);
+        None
+    }
+}
+
+/// What a JS/TS module of the project exports under a name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JsExport {
+    /// An `async` function (not an async generator): calling it makes a promise.
+    pub is_async: bool,
+    /// Constructed with `new <class>(..)`: the class's last name, and the module the class was imported from.
+    pub constructed: Option<(String, Option<String>)>,
 }
 
 /// Where another file calls a function from a span scope.

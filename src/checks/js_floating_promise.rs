@@ -1,7 +1,8 @@
 //! `js/floating-promise`: a statement that makes a promise and drops it (not awaited, returned, `void`-ed, assigned,
 //! passed on, or given a rejection handler) inside a span scope. Promise-ness is read from syntax: same-file
 //! `async` functions and methods, `.then`/`.finally` chains, `new Promise`, `Promise.all`-style combinators,
-//! `fetch`, async `startActiveSpan` callbacks, and the `fs/promises` / `timers/promises` APIs.
+//! `fetch`, async `startActiveSpan` callbacks, and the `fs/promises` / `timers/promises` APIs; with the project index,
+//! `async` functions another module of the project exports.
 use std::ops::Range;
 
 use tree_sitter::Node;
@@ -26,7 +27,7 @@ const COMBINATORS: &[&str] = &["all", "allSettled", "race", "any"];
 
 fn run<'t>(cx: &FileCx<'t>, expr: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
     let facts = cx.js();
-    let evidence = promise_evidence(facts, expr)?;
+    let evidence = promise_evidence(cx, facts, expr)?;
     let scope = facts.span_scope(expr)?;
 
     let call = match expr.kind() {
@@ -59,7 +60,7 @@ fn head(node: Node<'_>, facts: &JsFacts<'_>) -> Range<usize> {
 
 /// `Some(declaration)` when `expr` evidently makes a promise that nobody handles (`Some(None)` when there is no
 /// declaration to point at), `None` otherwise.
-fn promise_evidence(facts: &JsFacts, expr: Node<'_>) -> Option<Option<Range<usize>>> {
+fn promise_evidence(cx: &FileCx<'_>, facts: &JsFacts, expr: Node<'_>) -> Option<Option<Range<usize>>> {
     let expr = unparen(expr);
     if expr.kind() == "new_expression" {
         let ctor = expr.child_by_field_name("constructor")?;
@@ -81,7 +82,8 @@ fn promise_evidence(facts: &JsFacts, expr: Node<'_>) -> Option<Option<Range<usiz
             } else if n == "fetch" || facts.promise_functions.contains(n) {
                 Some(None)
             } else {
-                None
+                // an `async` function another module of the project exports (the project index)
+                imported_async(cx, facts, n, None).then_some(None)
             }
         }
         (n, Some(obj)) => {
@@ -98,9 +100,23 @@ fn promise_evidence(facts: &JsFacts, expr: Node<'_>) -> Option<Option<Range<usiz
             if n == "startActiveSpan" && args.last().is_some_and(|cb| is_function(unparen(*cb)) && is_async(unparen(*cb))) {
                 return Some(None);
             }
-            None
+            // `mailer.sendReceipt(..)` on a namespace import of a project module
+            (obj.kind() == "identifier" && imported_async(cx, facts, obj_text, Some(n))).then_some(None)
         }
     }
+}
+
+/// Is the imported `local` (or, for a namespace import, its `member`) an `async` function that a module of the
+/// project exports: asked of the project index, so never with `--no-project`.
+fn imported_async(cx: &FileCx<'_>, facts: &JsFacts, local: &str, member: Option<&str>) -> bool {
+    let Some(project) = cx.project.as_ref() else { return false };
+    let Some((module, exported)) = facts.import_of(local) else { return false };
+    let name = match (member, exported) {
+        (Some(member), "*") => member,
+        (Some(_), _) => return false,
+        (None, exported) => exported,
+    };
+    project.js_export(module, name).is_some_and(|e| e.is_async)
 }
 
 fn first_line(range: Range<usize>, facts: &JsFacts<'_>) -> Range<usize> {

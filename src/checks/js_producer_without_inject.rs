@@ -1,6 +1,7 @@
 //! `js/producer-without-inject`: a message sent in a span scope (kafkajs `producer.send`, amqplib `publish` /
 //! `sendToQueue`, BullMQ `queue.add`, worker_threads `new Worker(file, { workerData })` / `worker.postMessage`) by a
-//! function that never calls `propagation.inject(...)`: the consumer cannot continue the trace.
+//! function that never calls `propagation.inject(...)`: the consumer cannot continue the trace. With the project
+//! index, a BullMQ queue that another module of the project made and exports counts as a queue.
 use std::ops::Range;
 
 use tree_sitter::Node;
@@ -82,10 +83,12 @@ fn send(cx: &FileCx<'_>, caps: &Captures<'_>, report: Node<'_>) -> Option<(Syste
         }
         // BullMQ / Bull: queue.add(name, data, opts) / queue.addBulk([...])
         "add" | "addBulk" => {
-            if !System::Bullmq.used_by(facts) || (method == "add" && args.len() < 2) {
+            // a queue another module of the project made (`import { cartQueue } from '@/lib/messaging'`)
+            let imported = imported_construction(cx, facts, unparen(receiver), &["Queue", "FlowProducer"], System::Bullmq.modules());
+            if !(imported || System::Bullmq.used_by(facts)) || (method == "add" && args.len() < 2) {
                 return None;
             }
-            let queue = word.contains("queue") || facts.constructed_as(cx.text(unparen(receiver)), &["Queue", "FlowProducer"]);
+            let queue = imported || word.contains("queue") || facts.constructed_as(cx.text(unparen(receiver)), &["Queue", "FlowProducer"]);
             queue.then_some(System::Bullmq)?
         }
         // worker.postMessage(message): not parentPort.postMessage (the worker answering), nor window/port messaging
@@ -99,6 +102,17 @@ fn send(cx: &FileCx<'_>, caps: &Captures<'_>, report: Node<'_>) -> Option<(Syste
         _ => return None,
     };
     Some((system, at))
+}
+
+/// Is `receiver` an imported binding that a module of the project constructed as one of `classes` of one of
+/// `modules` (the project index; never with `--no-project`).
+fn imported_construction(cx: &FileCx<'_>, facts: &JsFacts, receiver: Node<'_>, classes: &[&str], modules: &[&str]) -> bool {
+    let (Some(project), "identifier") = (cx.project.as_ref(), receiver.kind()) else { return false };
+    let Some((module, name)) = facts.import_of(cx.text(receiver)) else { return false };
+    project
+        .js_export(module, name)
+        .and_then(|e| e.constructed)
+        .is_some_and(|(class, from)| classes.contains(&class.as_str()) && from.is_some_and(|m| modules.contains(&m.as_str())))
 }
 
 /// Does the file's `Worker` come from BullMQ (which has no `postMessage`).

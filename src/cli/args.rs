@@ -197,7 +197,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_prefilter: bool,
     /// Look at each file alone: no facts from the other modules of its project (what an imported function does,
-    /// what an imported pool is, which other file of a Rust crate calls a function from a span scope). For
+    /// what an imported pool or queue is, which other file of a Rust crate calls a function from a span scope). For
     /// comparison and speed.
     #[arg(long)]
     pub no_project: bool,

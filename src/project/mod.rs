@@ -1,6 +1,8 @@
 //! The project index: the cheap facts of other modules that a file's rules ask about (does an imported function do
 //! traced work, what an imported global was constructed from), computed lazily — a module is parsed only when a
 //! rule asks about one of its names, and once per run, shared by every thread.
+pub mod js_module;
+pub mod js_resolve;
 pub mod py_module;
 pub mod py_resolve;
 pub mod rs_sources;
@@ -9,7 +11,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::analysis::{ProjectFacts, RemoteCaller};
+use crate::analysis::{JsExport, ProjectFacts, RemoteCaller};
+use js_module::JsModule;
+use js_resolve::PathMap;
 use py_module::PyModule;
 use rs_sources::{RsCrate, RsFile};
 
@@ -30,13 +34,18 @@ pub struct ProjectIndex {
     rust_crates: Mutex<HashMap<PathBuf, Once<RsCrate>>>,
     /// Rust source file → its text (and tree, parsed when a question's name occurs in it), read once.
     rust_files: Mutex<HashMap<PathBuf, Once<RsFile>>>,
+    /// JS/TS module file → its exports, parsed once.
+    js_modules: Mutex<HashMap<PathBuf, Once<JsModule>>>,
+    /// tsconfig/jsconfig file → its `paths`/`baseUrl`, read once.
+    ts_configs: Mutex<HashMap<PathBuf, Once<PathMap>>>,
 }
 
 impl std::fmt::Debug for ProjectIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let modules = self.python.lock().map(|m| m.len()).unwrap_or(0);
         let rust = self.rust_files.lock().map(|m| m.len()).unwrap_or(0);
-        f.debug_struct("ProjectIndex").field("python_modules", &modules).field("rust_files", &rust).finish()
+        let js = self.js_modules.lock().map(|m| m.len()).unwrap_or(0);
+        f.debug_struct("ProjectIndex").field("python_modules", &modules).field("rust_files", &rust).field("js_modules", &js).finish()
     }
 }
 
@@ -59,23 +68,42 @@ impl ProjectIndex {
         cell.get_or_init(|| PyModule::read(path).map(Arc::new)).clone()
     }
 
+    /// A value of `map` computed once for `key` by the first thread that asks.
+    fn once<T>(map: &Mutex<HashMap<PathBuf, Once<T>>>, key: &Path, make: impl FnOnce() -> Option<T>) -> Option<Arc<T>> {
+        let cell = {
+            let mut cells = map.lock().unwrap_or_else(|e| e.into_inner());
+            Arc::clone(cells.entry(key.to_path_buf()).or_default())
+        };
+        cell.get_or_init(|| make().map(Arc::new)).clone()
+    }
+
+    /// What the JS/TS module `specifier` names from `from` exports as `name`, through re-exports ([`DEPTH`] deep).
+    fn js_export(&self, from: &Path, specifier: &str, name: &str, depth: usize) -> Option<JsExport> {
+        let config = js_resolve::nearest_tsconfig(from);
+        let paths = config.as_ref().and_then(|c| Self::once(&self.ts_configs, c, || PathMap::read(c)));
+        let file = js_resolve::resolve(from, specifier, paths.as_deref())?;
+        let module = Self::once(&self.js_modules, &file, || JsModule::read(&file))?;
+        if let Some(export) = module.exports.get(name) {
+            return Some(export.clone());
+        }
+        if depth >= DEPTH {
+            return None;
+        }
+        if let Some((spec, there)) = module.reexports.get(name) {
+            return self.js_export(&file, spec, there, depth + 1);
+        }
+        module.star_from.iter().find_map(|spec| self.js_export(&file, spec, name, depth + 1))
+    }
+
     /// The crate around the Rust file `file`, listed on first use.
     fn rust_crate(&self, file: &Path) -> Option<Arc<RsCrate>> {
         let root = file.ancestors().skip(1).find(|d| d.join("Cargo.toml").is_file())?.to_path_buf();
-        let cell = {
-            let mut crates = self.rust_crates.lock().unwrap_or_else(|e| e.into_inner());
-            Arc::clone(crates.entry(root).or_default())
-        };
-        cell.get_or_init(|| RsCrate::around(file).map(Arc::new)).clone()
+        Self::once(&self.rust_crates, &root, || RsCrate::around(file))
     }
 
     /// A Rust source file of `krate`, read on first use.
     fn rust_file(&self, krate: &RsCrate, path: &Path) -> Option<Arc<RsFile>> {
-        let cell = {
-            let mut files = self.rust_files.lock().unwrap_or_else(|e| e.into_inner());
-            Arc::clone(files.entry(path.to_path_buf()).or_default())
-        };
-        cell.get_or_init(|| RsFile::read(&krate.root, path).map(Arc::new)).clone()
+        Self::once(&self.rust_files, path, || RsFile::read(&krate.root, path))
     }
 
     /// A call from another file of the crate of `from` to its function `name` (a method of `owner` when given),
@@ -192,5 +220,9 @@ impl ProjectFacts for FileView {
 
     fn rust_traced_caller(&self, name: &str, owner: Option<&str>) -> Option<RemoteCaller> {
         self.index.rust_traced_caller(&self.file, name, owner)
+    }
+
+    fn js_export(&self, specifier: &str, name: &str) -> Option<JsExport> {
+        self.index.js_export(&self.file, specifier, name, 0)
     }
 }
