@@ -12,3 +12,6 @@ pub mod modules;
 
 #[path = "../../../fixtures/rs/spawn-without-instrument/bad_trait_names.fixed.rs"]
 pub mod trait_names;
+
+#[path = "../../../fixtures/rs/spawn-without-instrument/bad_threads.fixed.rs"]
+pub mod threads;
