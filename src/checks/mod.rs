@@ -6,6 +6,8 @@ use crate::check_api::CheckDef;
 mod js_common;
 mod js_messaging;
 mod py_common;
+mod py_executor_fix;
+mod rs_closure_carry;
 mod shown;
 
 include!(concat!(env!("OUT_DIR"), "/checks.rs"));

@@ -115,7 +115,11 @@ fn assigned(cx: &FileCx<'_>, py: &PyFacts, call: Node<'_>, callee: Node<'_>, ass
     let in_finally = detaches.iter().find(|d| ancestors(**d).any(|a| a.kind() == "finally_clause"));
     let hit = Hit::at(at).var("token", format!("`{token}`"));
     if let Some(d) = in_finally {
-        return Some(hit.variant("late-try").label("detach", *d));
+        let hit = hit.variant("late-try").label("detach", *d);
+        return Some(match widen_try(cx, stmt, *d) {
+            Some(edits) => hit.edits(edits),
+            None => hit,
+        });
     }
     let detach_text = match detaches.first() {
         Some(d) => cx.text(*d).to_string(),
@@ -301,12 +305,14 @@ fn wrap_rest_in_try(cx: &FileCx<'_>, stmt: Node<'_>, token: &str, detach: &str, 
     while rest.last().is_some_and(|n| n.kind() == "comment") {
         rest.pop();
     }
-    let replace_end = rest.last()?.end_byte();
+    // an existing detach ends the region (what follows it stays after the `try`)
     if let Some(d) = existing {
-        let last = rest.pop()?;
-        if !(last.kind() == "expression_statement" && last.named_child(0).is_some_and(|c| c.id() == d.id())) {
-            return None;
-        }
+        let at = rest.iter().position(|n| n.kind() == "expression_statement" && n.named_child(0).is_some_and(|c| c.id() == d.id()))?;
+        rest.truncate(at + 1);
+    }
+    let replace_end = rest.last()?.end_byte();
+    if existing.is_some() {
+        rest.pop();
     }
     while rest.last().is_some_and(|n| n.kind() == "comment") {
         rest.pop();
@@ -352,6 +358,62 @@ fn wrap_rest_in_try(cx: &FileCx<'_>, stmt: Node<'_>, token: &str, detach: &str, 
     }
     wrapped.push_str(&format!("{eol}{indent}finally:{eol}{indent}{unit}{detach}"));
     Some(vec![Edit::replace(first.start_byte()..replace_end, wrapped)])
+}
+
+/// A `try` whose `finally:` detaches (`detach`) but starts statements after the attach `stmt`: the statements between
+/// move into the `try` body, so that it starts right after the attach. `None` when the `try` is not a later statement
+/// of the same block, has `except`/`else` clauses (they would now catch what the moved statements raise), or holds
+/// anything the move could change (a comment after `try:`, a multi-line string, the token itself).
+fn widen_try(cx: &FileCx<'_>, stmt: Node<'_>, detach: Node<'_>) -> Option<Vec<Edit>> {
+    let try_stmt = ancestors(detach).find(|a| a.kind() == "try_statement")?;
+    if try_stmt.parent()?.id() != stmt.parent()?.id() {
+        return None;
+    }
+    if named_children(try_stmt).any(|c| matches!(c.kind(), "except_clause" | "except_group_clause" | "else_clause")) {
+        return None;
+    }
+    let body = try_stmt.child_by_field_name("body")?;
+    let body_first = body.named_child(0)?;
+    let mut between: Vec<Node<'_>> = Vec::new();
+    let mut next = stmt.next_named_sibling();
+    while let Some(n) = next.filter(|n| n.id() != try_stmt.id()) {
+        if !(n.kind() == "comment" && n.start_position().row == stmt.end_position().row) {
+            between.push(n);
+        }
+        next = n.next_named_sibling();
+    }
+    let (first, last) = (between.first()?, between.last()?);
+    // `try:` then the body's first statement, with nothing but white space between
+    let header = cx.source.get(try_stmt.start_byte()..body_first.start_byte())?;
+    if header.trim_end() != "try:" {
+        return None;
+    }
+    let token = stmt.named_child(0).and_then(|a| a.child_by_field_name("left")).map(|l| cx.text(l))?;
+    let moved = Preorder::new(stmt.parent()?).any(|n| {
+        n.start_byte() >= first.start_byte()
+            && n.end_byte() <= last.end_byte()
+            && ((n.kind() == "string" && n.start_position().row != n.end_position().row)
+                || (n.kind() == "identifier" && cx.text(n) == token))
+    });
+    if moved {
+        return None;
+    }
+    let text = cx.source.get(first.start_byte()..last.end_byte())?;
+    let indent = syntax::line_indent(cx.source, stmt.start_byte());
+    let unit = indent_unit(cx, stmt, indent);
+    let eol = syntax::line_ending(cx.source);
+    let mut out = format!("try:{eol}{indent}{unit}");
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            if !line.trim().is_empty() {
+                out.push_str(unit);
+            }
+        }
+        out.push_str(line);
+    }
+    out.push_str(&format!("{eol}{indent}{unit}"));
+    Some(vec![Edit::replace(first.start_byte()..body_first.start_byte(), out)])
 }
 
 /// One level of indentation as the file writes it.

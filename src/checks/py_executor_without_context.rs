@@ -5,16 +5,17 @@
 use tree_sitter::Node;
 
 use super::py_common::{copy_context_for_fix, in_loop_without, is_copy_context_call};
+use super::py_executor_fix;
 use crate::analysis::python::{enclosing_function, positional_arg, PyFacts};
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
-use crate::fix::Edit;
+use crate::fix::{Applicability, Edit};
 use crate::syntax::{self, named_children, Preorder};
 
 pub static CHECK: CheckDef = CheckDef {
     rule: "py/executor-without-context",
     captures: &["method", "class"],
-    vars: &["call"],
+    vars: &["call", "fix"],
     variants: &["copy-inside", "reused", "subclass", "unresolved"],
     labels: &["copy", "work", "scope"],
     run: CheckFn::Match(run),
@@ -97,7 +98,13 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
                     let run = subclass_run(cx, local);
                     // the threading instrumentation wraps `Thread.run`, not a subclass's own `run()` (its witness)
                     let evidence = evidence(cx, call, None, run, cx.py_runtime.instruments("threading"))?;
-                    return Some(evidence.label(Hit::at(func.byte_range()).var("call", format!("{local}(…)")).variant("subclass")));
+                    let hit = Hit::at(func.byte_range()).var("call", format!("{local}(…)")).variant("subclass");
+                    // no mechanical fix: the override changes the class for every caller (a person decides)
+                    let hit = match run.and_then(|r| py_executor_fix::subclass_start(cx, r)) {
+                        Some(edits) => hit.var("fix", SUBCLASS_START).edits(edits).applicability(Applicability::DisplayOnly),
+                        None => hit,
+                    };
+                    return Some(evidence.label(hit));
                 }
                 None => return None,
             }
@@ -118,13 +125,24 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
             _ => rt.threads_carry_context || rt.thread_pools_carry_context || py.activates_thread_instrumentation(),
         };
 
-    match classify(cx, callable, call, MANY_CALLS.contains(&method)) {
+    let many = MANY_CALLS.contains(&method);
+    match classify(cx, callable, call, many) {
         Carry::Yes => None,
         // sharing one copied Context between concurrent calls raises: a crash, wherever it is
-        Carry::Reused(at) => Some(Hit::at(func.byte_range()).var("call", call_text).variant("reused").label("copy", at)),
+        Carry::Reused(at) => {
+            let hit = Hit::at(func.byte_range()).var("call", call_text).variant("reused").label("copy", at);
+            let edits = if many {
+                py_executor_fix::per_call_copy(cx, call, callable).map(|e| (e, PER_CALL))
+            } else {
+                context_run(cx, callable).and_then(py_executor_fix::copy_per_submit).map(|e| (e, PER_SUBMIT))
+            };
+            Some(with_edits(hit, edits))
+        }
         Carry::CopyInside(copy) => {
             let evidence = evidence(cx, call, Some(callable), py.callable_body(callable), carried_by_runtime)?;
-            Some(evidence.label(Hit::at(func.byte_range()).var("call", call_text).variant("copy-inside").label("copy", copy)))
+            let hit = Hit::at(func.byte_range()).var("call", call_text).variant("copy-inside").label("copy", copy);
+            let edits = py_executor_fix::hoist_copy(cx, call, copy, many).map(|e| (e, HOIST));
+            Some(evidence.label(with_edits(hit, edits)))
         }
         Carry::No => {
             // `submit(stale_ctx.run, fn, ...)`: the work is `fn`
@@ -140,12 +158,36 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
             if body.is_none() && evidence.work.is_none() {
                 hit = hit.variant("unresolved");
             }
-            if let Some(edits) = fix_edits(cx, call, callable, shape) {
-                hit = hit.edits(edits);
-            }
-            Some(evidence.label(hit))
+            let edits = match shape {
+                Shape::Other if many => py_executor_fix::per_call_copy(cx, call, callable).map(|e| (e, PER_CALL)),
+                Shape::Other => py_executor_fix::partial_copy(cx, callable).map(|e| (e, PARTIAL)),
+                _ => fix_edits(cx, call, callable, shape).map(|e| (e, RUN_IN_COPY)),
+            };
+            Some(evidence.label(with_edits(hit, edits)))
         }
     }
+}
+
+// the fix's description, by shape
+const RUN_IN_COPY: &str = "run the callable in `contextvars.copy_context().run`, one fresh copy per call";
+const PER_CALL: &str = "copy the caller's context once and run each call in its own copy (`ctx.copy().run`)";
+const PER_SUBMIT: &str = "run each hand-off in its own copy of the context (`ctx.copy().run`)";
+const PARTIAL: &str = "bind a copy of the caller's context to the callable: `functools.partial(contextvars.copy_context().run, fn)`";
+const HOIST: &str = "copy the context in the caller, before the hand-off, not in the worker";
+const SUBCLASS_START: &str = "override `start()` to copy the caller's context and run `run()` in it (changes the class for every caller)";
+
+fn with_edits(hit: Hit, edits: Option<(Vec<Edit>, &'static str)>) -> Hit {
+    match edits {
+        Some((edits, what)) => hit.var("fix", what).edits(edits),
+        None => hit,
+    }
+}
+
+/// The `ctx.run` of a callable that runs in a context: the callable itself, or the first argument of its
+/// `functools.partial(ctx.run, ...)`.
+fn context_run<'t>(cx: &FileCx<'_>, callable: Node<'t>) -> Option<Node<'t>> {
+    let run = if callable.kind() == "call" { positional_arg(callable, 0)? } else { callable };
+    (run.kind() == "attribute" && run.child_by_field_name("attribute").is_some_and(|a| cx.text(a) == "run")).then_some(run)
 }
 
 /// What shows that a hand-off loses a context that matters (spec v2): the context at the hand-off (a span scope or
@@ -313,7 +355,7 @@ fn classify<'t>(cx: &FileCx<'_>, callable: Node<'t>, call: Node<'t>, many: bool)
         }
         "attribute" if callable.child_by_field_name("attribute").is_some_and(|a| cx.text(a) == "run") => {
             let Some(obj) = callable.child_by_field_name("object") else { return Carry::No };
-            if is_copy_context_call(py, obj) {
+            if is_copy_context_call(py, obj) || is_context_copy(cx, obj) {
                 return if many { Carry::Reused(obj) } else { Carry::Yes };
             }
             // a name that says it holds a context (`ctx`, `self._context`) is one the code manages itself;
@@ -353,7 +395,8 @@ fn classify<'t>(cx: &FileCx<'_>, callable: Node<'t>, call: Node<'t>, many: bool)
                         && n.child_by_field_name("function").is_some_and(|f| {
                             f.kind() == "attribute"
                                 && f.child_by_field_name("attribute").is_some_and(|a| cx.text(a) == "run")
-                                && f.child_by_field_name("object").is_some_and(|o| is_copy_context_call(py, o) || holds_context(cx, o))
+                                && f.child_by_field_name("object")
+                                    .is_some_and(|o| is_copy_context_call(py, o) || holds_context(cx, o) || is_context_copy(cx, o))
                         })
                 },
             );
@@ -410,6 +453,16 @@ fn subclass_runs_without_context(cx: &FileCx<'_>, class: &str) -> bool {
 fn named_like_context(obj: Node<'_>, py: &PyFacts<'_>) -> bool {
     let last = py.text(obj).rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     last.contains("ctx") || last.contains("context")
+}
+
+/// `ctx.copy()` of a context `ctx`: a fresh copy, like `copy_context()`, each time it is evaluated.
+fn is_context_copy(cx: &FileCx<'_>, obj: Node<'_>) -> bool {
+    obj.kind() == "call"
+        && obj.child_by_field_name("function").is_some_and(|f| {
+            f.kind() == "attribute"
+                && f.child_by_field_name("attribute").is_some_and(|a| cx.text(a) == "copy")
+                && f.child_by_field_name("object").is_some_and(|o| holds_context(cx, o))
+        })
 }
 
 /// Is `obj` (of `obj.run`) a context: named like one, or assigned a `copy_context()` somewhere in the file?

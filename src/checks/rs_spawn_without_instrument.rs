@@ -6,6 +6,7 @@
 //! no span scope of its own, a same-file caller's scope counts when the caller calls it from there.
 use tree_sitter::Node;
 
+use super::rs_closure_carry::{self, Carried};
 use crate::analysis::rust::{is_async_body, is_separate_body, RustFacts, ENTER_METHODS, INSTRUMENT_METHODS};
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
@@ -102,17 +103,16 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
     if let Some((site, name)) = via {
         hit = hit.var("helper", name).label("caller", site);
     }
-    if work == Work::Closure {
-        hit = hit.variant("closure");
-        return Some(hit);
-    }
     let otel_scope = ["with_context", "attach", "with_current_context"].iter().any(|m| cx.text(scope.node).contains(m));
+    if work == Work::Closure {
+        return Some(with_closure_fix(cx, hit.variant("closure"), call, arg, otel_scope));
+    }
     Some(with_fix(cx, hit, arg, otel_scope))
 }
 
 /// The spawn of a function that another file of the crate calls from a span scope (the project index): labelled at
 /// the function's name, with where it is called.
-fn remote_caller(cx: &FileCx<'_>, call: Node<'_>, func: Node<'_>, spawn: String, work: Work, arg: Node<'_>) -> Option<Hit> {
+fn remote_caller<'t>(cx: &FileCx<'t>, call: Node<'t>, func: Node<'t>, spawn: String, work: Work, arg: Node<'t>) -> Option<Hit> {
     let rs = cx.rs();
     let name_node = func.child_by_field_name("name")?;
     let remote = cx.project.as_ref()?.rust_traced_caller(cx.text(name_node), rs.impl_owner(func))?;
@@ -125,7 +125,7 @@ fn remote_caller(cx: &FileCx<'_>, call: Node<'_>, func: Node<'_>, spawn: String,
         .var("place", remote.place)
         .label("remote", name_node);
     if work == Work::Closure {
-        return Some(hit.variant("closure"));
+        return Some(with_closure_fix(cx, hit.variant("closure"), call, arg, false));
     }
     Some(with_fix(cx, hit, arg, false))
 }
@@ -207,6 +207,25 @@ fn instrumented_async_fn_called<'t>(cx: &FileCx<'t>, arg: Node<'_>) -> Option<No
     rs.instrument_attribute(func)
 }
 
+/// Whether a fix carries the `tracing` span (else the OpenTelemetry context): not in an OpenTelemetry scope, and the
+/// file uses `tracing` or not OpenTelemetry.
+fn carries_tracing(cx: &FileCx<'_>, otel_scope: bool) -> bool {
+    !otel_scope && (cx.rs().uses_tracing || !cx.source.contains("opentelemetry"))
+}
+
+/// Binds the current span (or context) before the statement that spawns the closure and enters it inside.
+fn with_closure_fix<'t>(cx: &FileCx<'t>, hit: Hit, call: Node<'t>, work: Node<'t>, otel_scope: bool) -> Hit {
+    let (carried, what) = if carries_tracing(cx, otel_scope) {
+        (Carried::Span, "bind `Span::current()` before the spawn and enter it first in the closure")
+    } else {
+        (Carried::Context, "bind `Context::current()` before the spawn and attach it first in the closure")
+    };
+    match rs_closure_carry::edits(cx.rs(), call, work, carried) {
+        Some(edits) => hit.var("carry", what).edits(edits),
+        None => hit,
+    }
+}
+
 /// Appends `.in_current_span()` (tracing) or `.with_current_context()` (an OpenTelemetry scope, or a file without
 /// tracing) to the future, adding the trait import when the file lacks it.
 fn with_fix(cx: &FileCx<'_>, hit: Hit, arg: Node<'_>, otel_scope: bool) -> Hit {
@@ -214,7 +233,7 @@ fn with_fix(cx: &FileCx<'_>, hit: Hit, arg: Node<'_>, otel_scope: bool) -> Hit {
         return hit;
     }
     let rs = cx.rs();
-    let tracing = !otel_scope && (rs.uses_tracing || !cx.source.contains("opentelemetry"));
+    let tracing = carries_tracing(cx, otel_scope);
     let (method, import) = if tracing {
         (".in_current_span()", "tracing::Instrument")
     } else {
@@ -230,5 +249,5 @@ fn with_fix(cx: &FileCx<'_>, hit: Hit, arg: Node<'_>, otel_scope: bool) -> Hit {
     };
     let mut edits = vec![Edit::insert(arg.end_byte(), method)];
     edits.extend(rs.trait_import(arg, accepts, import));
-    hit.var("carry", method).edits(edits)
+    hit.var("carry", format!("append `{method}` to the spawned future")).edits(edits)
 }

@@ -15,3 +15,6 @@ pub mod trait_names;
 
 #[path = "../../../fixtures/rs/spawn-without-instrument/bad_helpers.fixed.rs"]
 pub mod helpers;
+
+#[path = "../../../fixtures/rs/spawn-without-instrument/bad_threads.fixed.rs"]
+pub mod threads;

@@ -5,7 +5,7 @@ import sys
 from opentelemetry import context, trace
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from _witness import expect, parent_id_of, tracer  # noqa: E402
+from _witness import expect, parent_id_of, parent_of, tracer  # noqa: E402
 
 STARTED = []
 

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Counts, from `ctxlint --format json` output, the share of findings of the rules documented as fixable (a `[fix]`
+whose applicability is `safe` or `unsafe`) that carry a fix (an applicable one, not display-only), per rule, and
+lists the findings without one.
+
+Usage: fix_coverage.py CTXLINT [PATHS...]   (default paths: tests/fixtures tests/witness, run from the repository)
+Exits 0; prints `fixable findings with a fix: N/M (P %)`.
+"""
+import json
+import subprocess
+import sys
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+
+def fixable_rules(root):
+    rules = set()
+    for path in sorted(root.glob("rules/*/*.toml")):
+        spec = tomllib.loads(path.read_text(encoding="utf-8"))
+        if spec.get("fix", {}).get("applicability") in ("safe", "unsafe"):
+            rules.add(spec["id"])
+    return rules
+
+
+def main():
+    exe = sys.argv[1]
+    paths = sys.argv[2:] or ["tests/fixtures", "tests/witness"]
+    root = Path(__file__).resolve().parents[2]
+    rules = fixable_rules(root)
+    out = subprocess.run(
+        [exe, "--format", "json", "--exclude", "*.fixed.*", *paths],
+        capture_output=True, text=True, cwd=root, check=False,
+    )
+    if out.returncode not in (0, 1):
+        sys.exit(f"ctxlint failed ({out.returncode}): {out.stderr}")
+    findings = [f for f in json.loads(out.stdout)["findings"] if f["rule"] in rules and not f.get("suppressed")]
+    total, fixed, missing = Counter(), Counter(), []
+    for f in findings:
+        total[f["rule"]] += 1
+        fix = f.get("fix")
+        if fix and fix.get("applicability") in ("safe", "unsafe"):
+            fixed[f["rule"]] += 1
+        else:
+            missing.append(f)
+    for rule in sorted(total):
+        print(f"{rule:32} {fixed[rule]:4}/{total[rule]:<4}")
+    for f in missing:
+        print(f"  no fix: {f['path']}:{f['start']['line']}: {f['rule']}: {f['message'][:110]}")
+    n, m = sum(fixed.values()), sum(total.values())
+    print(f"fixable findings with a fix: {n}/{m} ({100 * n / max(m, 1):.1f} %)")
+
+
+if __name__ == "__main__":
+    main()
