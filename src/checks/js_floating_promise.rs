@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::analysis::js::{arguments, callee_object, enclosing_function, is_async, is_function, JsFacts};
+use crate::analysis::js::{arguments, callee_object, enclosing_function, is_async, is_function, is_generator, JsFacts};
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
@@ -17,7 +17,7 @@ use crate::syntax::unparen;
 pub static CHECK: CheckDef = CheckDef {
     rule: "js/floating-promise",
     captures: &[],
-    vars: &["call", "model", "scope"],
+    vars: &["call", "model", "scope", "also"],
     variants: &["stack"],
     labels: &["scope", "decl"],
     run: CheckFn::Match(run),
@@ -45,10 +45,38 @@ fn run<'t>(cx: &FileCx<'t>, expr: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
     if let Some(decl) = evidence {
         hit.labels.push(("decl", decl));
     }
-    if enclosing_function(expr).is_some_and(is_async) {
-        hit = hit.edits(vec![Edit::insert(expr.start_byte(), "await ")]);
+    let func = enclosing_function(expr);
+    let edits = match func {
+        Some(func) if is_async(func) => Some((vec![Edit::insert(expr.start_byte(), "await ")], "")),
+        // a sync function: made `async` too, so that it can wait (it then returns a promise)
+        Some(func) => make_async(cx, func)
+            .map(|make| (vec![make, Edit::insert(expr.start_byte(), "await ")], ", making the enclosing function `async`")),
+        None => None,
+    };
+    match edits {
+        Some((edits, also)) => hit = hit.edits(edits).var("also", also),
+        None => hit = hit.var("also", ""),
     }
     Some(hit)
+}
+
+/// The edit that makes a sync function `async`: `async ` before an arrow function, a function expression or
+/// declaration, or a method's name (after `static` / `private`). `None` for what cannot be async: a constructor,
+/// a getter or setter, a generator (it would become an async generator).
+fn make_async(cx: &FileCx<'_>, func: Node<'_>) -> Option<Edit> {
+    if is_generator(func) {
+        return None;
+    }
+    match func.kind() {
+        "arrow_function" | "function_expression" | "function" | "function_declaration" => Some(Edit::insert(func.start_byte(), "async ")),
+        "method_definition" => {
+            let name = func.child_by_field_name("name")?;
+            let mut cursor = func.walk();
+            let accessor = func.children(&mut cursor).take_while(|c| c.id() != name.id()).any(|c| matches!(c.kind(), "get" | "set"));
+            (!accessor && cx.text(name) != "constructor").then(|| Edit::insert(name.start_byte(), "async "))
+        }
+        _ => None,
+    }
 }
 
 /// The first line of a node, for a primary label that does not cover a whole multi-line callback.
