@@ -18,6 +18,9 @@ pub struct PyFacts<'s> {
     /// The same, per function: (function node id, binding text) → qualified name, so that a name bound in one
     /// function (`executor: Other`) does not hide what it is in another (`with ThreadPoolExecutor() as executor`).
     constructed_in: HashMap<(usize, String), String>,
+    /// (class node id, `self.x` / `cls.x`) → qualified constructor: the attributes a class sets (in any method, or
+    /// as class attributes and dataclass fields), so that two classes' `self.pool` do not mix.
+    constructed_in_class: HashMap<(usize, String), String>,
     /// Function definitions by name (first one wins), built on first use by [`PyFacts::function_named`].
     pub(super) function_index: std::cell::OnceCell<HashMap<&'s str, Node<'s>>>,
     /// Memo of [`PyFacts::context_at`]'s per-function answer, by function node id.
@@ -26,7 +29,8 @@ pub struct PyFacts<'s> {
     pub(super) span_starts: std::cell::RefCell<HashMap<usize, Option<(usize, usize)>>>,
     /// Which SDK activations the file makes (threading instrumentation, sentry), found once on first use.
     pub(super) activations: std::cell::OnceCell<super::py_handoff::Activations>,
-    /// Classes declared in the file → their qualified base class names.
+    /// Classes declared in the file → their base class names: qualified when imported, as written when declared in
+    /// the file.
     pub classes: HashMap<String, Vec<String>>,
     /// End of the leading imports at module level (after docstring and `__future__` imports), for new imports.
     pub import_insert_at: usize,
@@ -65,6 +69,7 @@ impl<'s> PyFacts<'s> {
             imports: HashMap::new(),
             constructed: HashMap::new(),
             constructed_in: HashMap::new(),
+            constructed_in_class: HashMap::new(),
             function_index: std::cell::OnceCell::new(),
             function_contexts: std::cell::RefCell::new(HashMap::new()),
             span_starts: std::cell::RefCell::new(HashMap::new()),
@@ -145,7 +150,12 @@ impl<'s> PyFacts<'s> {
         let Some(name) = node.child_by_field_name("name") else { return };
         let bases = node
             .child_by_field_name("superclasses")
-            .map(|s| named_children(s).filter_map(|b| self.resolve(b)).collect())
+            // imported bases by their qualified name, same-file ones by their own
+            .map(|s| {
+                named_children(s)
+                    .filter_map(|b| self.resolve(b).or_else(|| (b.kind() == "identifier").then(|| self.text(b).to_string())))
+                    .collect()
+            })
             .unwrap_or_default();
         self.classes.insert(self.text(name).to_string(), bases);
     }
@@ -193,7 +203,19 @@ impl<'s> PyFacts<'s> {
         if value.kind() != "call" {
             return;
         }
-        let Some(func) = value.child_by_field_name("function") else { return };
+        let Some(mut func) = value.child_by_field_name("function") else { return };
+        // a dataclass field: `field(default_factory=ThreadPoolExecutor)` / `default_factory=lambda: ThreadPoolExecutor(4)`
+        if self.resolves_to(func, &["dataclasses.field"]) || self.resolves_to(func, &["attrs.field", "attr.ib", "attr.attrib"]) {
+            let Some(factory) = self.keyword_arg(value, "default_factory").or_else(|| self.keyword_arg(value, "factory")) else { return };
+            let made = match factory.kind() {
+                "lambda" => {
+                    factory.child_by_field_name("body").filter(|b| b.kind() == "call").and_then(|b| b.child_by_field_name("function"))
+                }
+                _ => Some(factory),
+            };
+            let Some(made) = made else { return };
+            func = made;
+        }
         let qualified = self.resolve(func).or_else(|| {
             let t = self.text(func);
             self.classes.contains_key(t).then(|| format!("local:{t}"))
@@ -225,6 +247,26 @@ impl<'s> PyFacts<'s> {
     /// function.
     fn record_binding(&mut self, at: Node<'_>, target: Node<'_>, q: String) {
         let text = self.text(target).to_string();
+        // a class attribute or dataclass field (`pool = ThreadPoolExecutor()`, `_pool: ThreadPoolExecutor =
+        // field(...)` in the class body): what the methods reach as `self.pool` / `cls.pool`
+        let in_class_body = at
+            .parent()
+            .filter(|p| p.kind() == "expression_statement")
+            .and_then(|s| s.parent())
+            .is_some_and(|b| b.kind() == "block" && b.parent().is_some_and(|c| c.kind() == "class_definition"));
+        let class = ancestors(at).find(|n| n.kind() == "class_definition").map(|c| c.id());
+        if in_class_body && target.kind() == "identifier" {
+            for owner in ["self", "cls"] {
+                let attr = format!("{owner}.{text}");
+                if let Some(class) = class {
+                    self.constructed_in_class.entry((class, attr.clone())).or_insert_with(|| q.clone());
+                }
+                self.constructed.entry(attr).or_insert_with(|| q.clone());
+            }
+        }
+        if let Some(class) = class.filter(|_| text.starts_with("self.") || text.starts_with("cls.")) {
+            self.constructed_in_class.entry((class, text.clone())).or_insert_with(|| q.clone());
+        }
         if let Some(func) = enclosing_function(at) {
             self.constructed_in.insert((func.id(), text.clone()), q.clone());
         }
@@ -235,10 +277,40 @@ impl<'s> PyFacts<'s> {
     /// else anywhere in the file (attributes set in `__init__`, module globals).
     pub fn constructed_from(&self, expr: Node<'_>) -> Option<&str> {
         let text = self.text(expr);
-        enclosing_function(expr)
-            .and_then(|f| self.constructed_in.get(&(f.id(), text.to_string())))
-            .or_else(|| self.constructed.get(text))
-            .map(String::as_str)
+        if let Some(q) = enclosing_function(expr).and_then(|f| self.constructed_in.get(&(f.id(), text.to_string()))) {
+            return Some(q);
+        }
+        // `self.x` in a class: what this class or a same-file base sets, not another class's attribute of that name
+        let class = ancestors(expr).find(|n| n.kind() == "class_definition");
+        if let Some(class) = class.filter(|_| text.starts_with("self.") || text.starts_with("cls.")) {
+            let mut todo = vec![class];
+            let mut seen = Vec::new();
+            while let Some(c) = todo.pop() {
+                if seen.contains(&c.id()) || seen.len() > 32 {
+                    continue;
+                }
+                seen.push(c.id());
+                if let Some(q) = self.constructed_in_class.get(&(c.id(), text.to_string())) {
+                    return Some(q);
+                }
+                let name = c.child_by_field_name("name").map(|n| self.text(n)).unwrap_or("");
+                for base in self.classes.get(name).into_iter().flatten() {
+                    todo.extend(self.class_named(base));
+                }
+            }
+            // set in a base class of another module (the project index may know), or nowhere in this file
+            let local_bases = self.classes.get(class.child_by_field_name("name").map(|n| self.text(n)).unwrap_or(""));
+            if local_bases.is_some_and(|b| b.iter().all(|b| self.class_named(b).is_some())) {
+                return None;
+            }
+        }
+        self.constructed.get(text).map(String::as_str)
+    }
+
+    /// The same-file class definition named `name` (a base as [`PyFacts::classes`] records it).
+    fn class_named(&self, name: &str) -> Option<Node<'s>> {
+        Preorder::new(self.root)
+            .find(|n| n.kind() == "class_definition" && n.child_by_field_name("name").is_some_and(|c| self.text(c) == name))
     }
 
     /// The first assignment `name = value` in `scope` (nested code included) that `accept(assignment, value)` takes.
