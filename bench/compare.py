@@ -85,6 +85,7 @@ def main():
         "ctxlint --threads 1": [cx, corpus, "--threads", "1", "-o", "/dev/null"] + every,
         "ctxlint --threads 2": [cx, corpus, "--threads", "2", "-o", "/dev/null"] + every,
         "ctxlint --no-prefilter": [cx, corpus, "--no-prefilter", "-o", "/dev/null"] + every,
+        "ctxlint --no-project": [cx, corpus, "--no-project", "-o", "/dev/null"] + every,
         "parse-only baseline": [a.baseline, "--threads", "2", corpus],
         "ast-grep scan": [a.ast_grep, "scan", "-c", a.sgconfig, corpus],
         "ctxlint --select py/ (Python part)": [cx, py, "--select", "py/", "-o", "/dev/null"] + every,
@@ -113,6 +114,7 @@ def main():
     r_py = med["ctxlint --select py/ (Python part)"] / med["ruff --select RUF006 --no-cache (Python part)"]
     r_js = med["ctxlint --select js/ (JS/TS part)"] / med["oxlint, default rules (JS/TS part)"]
     r_threads = med["ctxlint --threads 1"] / med["ctxlint --threads 2"]
+    r_index = med["ctxlint"] / med["ctxlint --no-project"]
     lines = [
         f"Corpus: {corpus} ({corpus_size(corpus)}); {a.rounds} rounds, commands alternating; medians of wall time.",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}.",
@@ -132,6 +134,7 @@ def main():
         row("JS/TS part vs oxlint", "≤ 1.0×", f"{r_js:.2f}×", r_js <= 1.0),
         row("peak memory, whole corpus", "≤ 200 MB", f"{rss:.0f} MB", rss <= 200),
         row("1 thread vs 2 threads", "≥ 1.8×", f"{r_threads:.2f}×", r_threads >= 1.8),
+        row("cost of the project index (ctxlint vs --no-project)", "reported", f"{r_index:.2f}×", True),
         row("findings with --no-prefilter", "identical", f"{'identical' if same else 'DIFFERENT'} ({count} findings)", same),
     ]
     table = "\n".join(lines)
