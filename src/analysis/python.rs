@@ -23,6 +23,8 @@ pub struct PyFacts<'s> {
     constructed_in_class: HashMap<(usize, String), String>,
     /// Function definitions by name (first one wins), built on first use by [`PyFacts::function_named`].
     pub(super) function_index: std::cell::OnceCell<HashMap<&'s str, Node<'s>>>,
+    /// Class definitions by name (first one wins), built on first use by [`PyFacts::class_named`].
+    class_index: std::cell::OnceCell<HashMap<&'s str, Node<'s>>>,
     /// Memo of [`PyFacts::context_at`]'s per-function answer, by function node id.
     pub(super) function_contexts: std::cell::RefCell<HashMap<usize, Option<Node<'s>>>>,
     /// Memo of [`PyFacts::own_span_start`]: function node id → the byte range of its first span-starting call.
@@ -71,6 +73,7 @@ impl<'s> PyFacts<'s> {
             constructed_in: HashMap::new(),
             constructed_in_class: HashMap::new(),
             function_index: std::cell::OnceCell::new(),
+            class_index: std::cell::OnceCell::new(),
             function_contexts: std::cell::RefCell::new(HashMap::new()),
             span_starts: std::cell::RefCell::new(HashMap::new()),
             activations: std::cell::OnceCell::new(),
@@ -308,9 +311,18 @@ impl<'s> PyFacts<'s> {
     }
 
     /// The same-file class definition named `name` (a base as [`PyFacts::classes`] records it).
+    /// An index built on first use: asked for each `self.x` a check resolves.
     fn class_named(&self, name: &str) -> Option<Node<'s>> {
-        Preorder::new(self.root)
-            .find(|n| n.kind() == "class_definition" && n.child_by_field_name("name").is_some_and(|c| self.text(c) == name))
+        let index = self.class_index.get_or_init(|| {
+            let mut index = HashMap::new();
+            for n in Preorder::new(self.root).filter(|n| n.kind() == "class_definition") {
+                if let Some(c) = n.child_by_field_name("name") {
+                    index.entry(self.text(c)).or_insert(n);
+                }
+            }
+            index
+        });
+        index.get(name).copied()
     }
 
     /// The first assignment `name = value` in `scope` (nested code included) that `accept(assignment, value)` takes.

@@ -7,6 +7,7 @@ use tree_sitter::Node;
 use super::py_common::{copy_context_for_fix, in_loop_without, is_copy_context_call};
 use super::py_executor_fix;
 use crate::analysis::python::{enclosing_function, positional_arg, PyFacts};
+use crate::analysis::RemoteCaller;
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
 use crate::fix::{Applicability, Edit};
@@ -15,9 +16,9 @@ use crate::syntax::{self, named_children, Preorder};
 pub static CHECK: CheckDef = CheckDef {
     rule: "py/executor-without-context",
     captures: &["method", "class"],
-    vars: &["call", "fix"],
+    vars: &["call", "fix", "caller", "place", "why"],
     variants: &["copy-inside", "reused", "subclass", "unresolved"],
-    labels: &["copy", "work", "scope"],
+    labels: &["copy", "work", "scope", "remote"],
     run: CheckFn::Match(run),
 };
 
@@ -195,6 +196,9 @@ fn context_run<'t>(cx: &FileCx<'_>, callable: Node<'t>) -> Option<Node<'t>> {
 struct Evidence<'t> {
     scope: Option<Node<'t>>,
     work: Option<Node<'t>>,
+    /// No context in this file, but another module calls the function from a span scope or handler (the project
+    /// index): the enclosing function's name, and that caller.
+    remote: Option<(Node<'t>, RemoteCaller)>,
 }
 
 impl Evidence<'_> {
@@ -204,6 +208,9 @@ impl Evidence<'_> {
         }
         if let Some(scope) = self.scope {
             hit = hit.label("scope", scope.child_by_field_name("name").unwrap_or(scope));
+        }
+        if let Some((name, remote)) = &self.remote {
+            hit = hit.var("caller", remote.caller.clone()).var("place", remote.place.clone()).var("why", remote.why).label("remote", *name);
         }
         hit
     }
@@ -225,8 +232,29 @@ fn evidence<'t>(
     if carried_by_runtime {
         return None;
     }
-    // the far side's traced work as the file shows it, and as the project index knows it (another module's function)
+    // the far side's traced work as the file shows it
     let shown = body.and_then(|b| py.traced_work(b));
+    // a Sentry span: sentry-sdk's default ThreadingIntegration carries its scope through `Thread.start` and
+    // `ThreadPoolExecutor.submit` (sentry_sdk/integrations/threading.py, 2.75.0), so it is no context lost here
+    let lexical = py.span_scope(call).filter(|s| !cx.text(*s).starts_with("sentry_sdk."));
+    if lexical.is_none() && (py.starts_background_worker(call) || body.is_some_and(|b| rearms_itself(py, b))) {
+        return None;
+    }
+    let scope = lexical.or_else(|| py.context_at(call)).filter(|s| !cx.text(*s).starts_with("sentry_sdk."));
+    // no context shown: the callers may be traced only when the far side visibly does traced work in this file
+    // (spec v2, rule 1: "shown in the file, not assumed"; another module's work is not shown here), or when another
+    // module of the package calls this function from a span scope or handler (the project index, asked last)
+    let func = enclosing_function(call)?;
+    let ask_callers = scope.is_none() && shown.is_none();
+    if scope.is_none() && py.is_test_function(func) {
+        return None;
+    }
+    let module_level = || func.parent().map(|p| if p.kind() == "decorated_definition" { p.parent() } else { Some(p) });
+    if ask_callers && !module_level().flatten().is_some_and(|p| p.kind() == "module") {
+        return None;
+    }
+    // the far side's work as the project index knows it (another module's function), asked only now that a context
+    // is shown or may be: each question can parse a module
     let work = match body {
         Some(body) => Some(shown.or_else(|| py.traced_work_in_project(body))?),
         None => match callable.map(|c| (c, py.imported_work(c))) {
@@ -235,22 +263,14 @@ fn evidence<'t>(
             _ => None,
         },
     };
-    // a Sentry span: sentry-sdk's default ThreadingIntegration carries its scope through `Thread.start` and
-    // `ThreadPoolExecutor.submit` (sentry_sdk/integrations/threading.py, 2.75.0), so it is no context lost here
-    let lexical = py.span_scope(call).filter(|s| !cx.text(*s).starts_with("sentry_sdk."));
-    if lexical.is_none() && (py.starts_background_worker(call) || body.is_some_and(|b| rearms_itself(py, b))) {
-        return None;
-    }
-    let scope = lexical.or_else(|| py.context_at(call)).filter(|s| !cx.text(*s).starts_with("sentry_sdk."));
-    if scope.is_none() {
-        // no context shown: the callers may be traced only when the far side visibly does traced work in this file
-        // (spec v2, rule 1: "shown in the file, not assumed"; another module's work is not shown here)
-        let func = enclosing_function(call)?;
-        if shown.is_none() || py.is_test_function(func) {
-            return None;
+    let remote = match ask_callers {
+        true => {
+            let name = func.child_by_field_name("name")?;
+            Some((name, cx.project.as_ref()?.py_traced_caller(cx.text(name))?))
         }
-    }
-    Some(Evidence { scope, work })
+        false => None,
+    };
+    Some(Evidence { scope, work, remote })
 }
 
 /// A poller: the body starts a `Timer` or `Thread` again (a timer that re-arms itself).

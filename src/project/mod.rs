@@ -3,6 +3,7 @@
 //! rule asks about one of its names, and once per run, shared by every thread.
 pub mod js_module;
 pub mod js_resolve;
+pub mod py_callers;
 pub mod py_module;
 pub mod py_resolve;
 pub mod rs_sources;
@@ -14,6 +15,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use crate::analysis::{JsExport, ProjectFacts, RemoteCaller};
 use js_module::JsModule;
 use js_resolve::PathMap;
+use py_callers::{PyFile, PySources};
 use py_module::PyModule;
 use rs_sources::{RsCrate, RsFile};
 
@@ -34,6 +36,10 @@ pub struct ProjectIndex {
     rust_crates: Mutex<HashMap<PathBuf, Once<RsCrate>>>,
     /// Rust source file → its text (and tree, parsed when a question's name occurs in it), read once.
     rust_files: Mutex<HashMap<PathBuf, Once<RsFile>>>,
+    /// Python top-level package directory → its modules, listed once.
+    py_sources: Mutex<HashMap<PathBuf, Once<PySources>>>,
+    /// Python module → its text (and tree, parsed when a question's name occurs in it), read once.
+    py_files: Mutex<HashMap<PathBuf, Once<PyFile>>>,
     /// JS/TS module file → its exports, parsed once.
     js_modules: Mutex<HashMap<PathBuf, Once<JsModule>>>,
     /// tsconfig/jsconfig file → its `paths`/`baseUrl`, read once.
@@ -104,6 +110,19 @@ impl ProjectIndex {
     /// A Rust source file of `krate`, read on first use.
     fn rust_file(&self, krate: &RsCrate, path: &Path) -> Option<Arc<RsFile>> {
         Self::once(&self.rust_files, path, || RsFile::read(&krate.root, path))
+    }
+
+    /// A call, from another module of the package of `from`, of its module-level function `name`, made in a span
+    /// scope or a handler there.
+    fn py_traced_caller(&self, from: &Path, name: &str) -> Option<RemoteCaller> {
+        let root = PySources::package_of(from)?;
+        let sources = Self::once(&self.py_sources, &root, || PySources::list(&root))?;
+        let shown_from = root.parent().unwrap_or(&root);
+        sources
+            .files
+            .iter()
+            .filter(|p| p.as_path() != from)
+            .find_map(|p| Self::once(&self.py_files, p, || PyFile::read(p)).and_then(|f| f.traced_call(from, name, shown_from)))
     }
 
     /// A call from another file of the crate of `from` to its function `name` (a method of `owner` when given),
@@ -224,5 +243,9 @@ impl ProjectFacts for FileView {
 
     fn js_export(&self, specifier: &str, name: &str) -> Option<JsExport> {
         self.index.js_export(&self.file, specifier, name, 0)
+    }
+
+    fn py_traced_caller(&self, name: &str) -> Option<RemoteCaller> {
+        self.index.py_traced_caller(&self.file, name)
     }
 }

@@ -3,8 +3,8 @@
 whose applicability is `safe` or `unsafe`) that carry a fix (an applicable one, not display-only), per rule, and
 lists the findings without one.
 
-Usage: fix_coverage.py CTXLINT [PATHS...]   (default paths: tests/fixtures tests/witness, run from the repository)
-Exits 0; prints `fixable findings with a fix: N/M (P %)`.
+Usage: fix_coverage.py [--min PERCENT] CTXLINT [PATHS...]   (default paths: tests/fixtures tests/witness)
+Prints `fixable findings with a fix: N/M (P %)`; exits 1 when the share is below --min (CI uses 90, issue 20).
 """
 import json
 import subprocess
@@ -24,8 +24,12 @@ def fixable_rules(root):
 
 
 def main():
-    exe = sys.argv[1]
-    paths = sys.argv[2:] or ["tests/fixtures", "tests/witness"]
+    args = sys.argv[1:]
+    minimum = None
+    if args[:1] == ["--min"]:
+        minimum, args = float(args[1]), args[2:]
+    exe = args[0]
+    paths = args[1:] or ["tests/fixtures", "tests/witness"]
     root = Path(__file__).resolve().parents[2]
     rules = fixable_rules(root)
     out = subprocess.run(
@@ -48,7 +52,10 @@ def main():
     for f in missing:
         print(f"  no fix: {f['path']}:{f['start']['line']}: {f['rule']}: {f['message'][:110]}")
     n, m = sum(fixed.values()), sum(total.values())
-    print(f"fixable findings with a fix: {n}/{m} ({100 * n / max(m, 1):.1f} %)")
+    share = 100 * n / max(m, 1)
+    print(f"fixable findings with a fix: {n}/{m} ({share:.1f} %)")
+    if m == 0 or (minimum is not None and share < minimum):
+        sys.exit(f"error: {share:.1f} % of the fixable findings carry a fix, below the {minimum} % wanted")
 
 
 if __name__ == "__main__":
