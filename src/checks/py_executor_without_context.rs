@@ -250,7 +250,7 @@ fn evidence<'t>(
         return None;
     }
     let module_level = || func.parent().map(|p| if p.kind() == "decorated_definition" { p.parent() } else { Some(p) });
-    if ask_callers && !module_level().flatten().is_some_and(|p| p.kind() == "module") {
+    if ask_callers && module_level().flatten().is_none_or(|p| p.kind() != "module") {
         return None;
     }
     // the far side's work as the project index knows it (another module's function), asked only now that a context
