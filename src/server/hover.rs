@@ -10,14 +10,13 @@ use crate::registry::Rule;
 /// The hover at byte `offset` of `text`, if a finding or a suppression comment's rule id is there.
 pub fn hover(text: &str, findings: &[Finding], offset: usize, map: &PositionMap<'_>) -> Option<Value> {
     let registry = crate::registry::builtin().ok()?;
-    let (rule, range) = findings
-        .iter()
-        .filter(|f| f.suppressed.is_none() && f.range.start <= offset && offset <= f.range.end)
-        .find_map(|f| registry.get(&f.rule).map(|r| (r, f.range.clone())))
-        .or_else(|| {
-            let (id, range) = suppressed_id_at(text, offset)?;
-            registry.get(id).map(|r| (r, range))
-        })?;
+    // a rule id in a suppression comment first: the comment may be an `unused-suppression` finding as a whole
+    let (rule, range) = suppressed_id_at(text, offset).and_then(|(id, range)| registry.get(id).map(|r| (r, range))).or_else(|| {
+        findings
+            .iter()
+            .filter(|f| f.suppressed.is_none() && f.range.start <= offset && offset <= f.range.end)
+            .find_map(|f| registry.get(&f.rule).map(|r| (r, f.range.clone())))
+    })?;
     Some(json!({"contents": {"kind": "markdown", "value": docs(rule)}, "range": map.range(&range)}))
 }
 

@@ -327,8 +327,10 @@ impl Session {
         let Some(doc) = self.docs.get(&uri) else { return Ok(json!([])) };
         let Some(path) = &doc.path else { return Ok(json!([])) };
         let map = PositionMap::new(&doc.text, self.encoding);
-        let range = position(&params["range"]["start"]).map(|p| map.offset(p)).unwrap_or(0)
-            ..position(&params["range"]["end"]).map(|p| map.offset(p)).unwrap_or(0);
+        // the whole lines of the range: editors ask at the cursor, which may be left of the finding
+        let line = |key: &str| params["range"][key]["line"].as_u64().and_then(|l| u32::try_from(l).ok()).unwrap_or(0);
+        let range =
+            map.offset(Position { line: line("start"), character: 0 })..map.offset(Position { line: line("end"), character: u32::MAX });
         let only: Option<Vec<String>> = params
             .pointer("/context/only")
             .and_then(Value::as_array)
