@@ -16,6 +16,7 @@ use crate::comment_lines::{can_hold_comment, comment_line, Lines};
 use crate::engine::Workspace;
 use crate::finding::Finding;
 use crate::fix::write::write_if_unchanged;
+use crate::fix::Edit;
 use crate::lang::Lang;
 use crate::suppress::{UNUSED_RULE, WITHOUT_REASON_RULE};
 use crate::syntax::{self, Preorder};
@@ -99,6 +100,25 @@ fn check(ws: &mut Workspace, lang: Lang, old: &Tree, new: &str, comments: &[Rang
     } else {
         Ok(())
     }
+}
+
+/// One suppression comment for `rule` on 1-based `line`, as `--add-ignore=REASON` writes it (above that line, or the
+/// nearest line above it that can hold a comment): the edit that inserts it, and where `reason` lies in the edit's
+/// text (for an editor to select it). `Err` when the comment would become code or break the syntax.
+pub fn comment_edit(source: &str, lang: Lang, line: usize, rule: &str, reason: &str) -> Result<(Edit, Range<usize>), String> {
+    let mut ws = Workspace::default();
+    let tree = ws.parse(lang, source).map_err(|e| e.to_string())?;
+    let wanted = BTreeMap::from([(line, BTreeSet::from([rule.to_string()]))]);
+    let lines = comment_lines(&tree, source, lang, &wanted);
+    let (new, comments) = insert_comments(source, lang, &lines, Some(reason));
+    check(&mut ws, lang, &tree, &new, &comments)?;
+    let comment = comments.first().ok_or("no line for the comment")?;
+    // the comment's line (its indentation, the comment, a line ending) is inserted whole at the start of a line
+    let at = comment.start - syntax::line_indent(&new, comment.start).len();
+    let inserted = new.len() - source.len();
+    let text = new.get(at..at + inserted).ok_or("the comment is not where it was put")?.to_string();
+    let reason_end = comment.end - at;
+    Ok((Edit::insert(at, text), reason_end - reason.len()..reason_end))
 }
 
 /// How many comment nodes and syntax errors (ERROR or MISSING nodes) a tree holds.
@@ -206,6 +226,18 @@ mod tests {
         let rs = "fn f() {\n    g(r#\"\n\"#);\n}\n";
         assert!(checked(Lang::Rust, rs, &[2]).is_ok());
         assert!(checked(Lang::Rust, rs, &[3]).is_err());
+    }
+
+    #[test]
+    fn one_comment_as_an_edit_with_its_reason_located() {
+        let src = "async def f():\r\n    x = (1,\r\n         asyncio.create_task(g()))\r\n";
+        let (edit, reason) = comment_edit(src, Lang::Python, 3, "py/dangling-task", "why").expect("an edit");
+        // inside the parentheses a comment may stand on its own line: right above the finding's, with its indentation
+        assert_eq!(edit, Edit::insert(29, "         # ctxlint-ignore[py/dangling-task]: why\r\n"));
+        assert_eq!(&edit.replacement[reason], "why");
+        // inside a string: above the statement that holds it
+        let src = "x = \"\"\"\nasyncio.create_task(g())\n\"\"\"\n";
+        assert!(comment_edit(src, Lang::Python, 2, "py/dangling-task", "why").is_ok_and(|(e, _)| e.range.start == 0));
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub mod pymodel;
 pub mod registry;
 pub mod report;
 pub mod run;
+pub mod server;
 pub mod signals;
 pub mod size;
 pub mod suppress;

@@ -42,6 +42,15 @@ pub enum Command {
     },
     /// Print the settings that apply to a path, and the file they come from.
     Config(ConfigArgs),
+    /// Run the language server (LSP) on standard input and output, for editors.
+    #[command(long_about = "Run the language server (the Language Server Protocol over standard input and output), \
+for editors: diagnostics as you type (pushed, and pulled when the client offers it), quick fixes, \
+\"ignore this rule on this line\", fix-all (`source.fixAll.ctxlint`: the safe fixes, what --fix does), \
+hover with the rule's documentation, and the commands `ctxlint.applyAutofix` and `ctxlint.printDebugInformation`. \
+Every file is linted with the configuration files that apply to it, as on the command line; editor settings \
+(`initializationOptions` or `workspace/didChangeConfiguration`, optionally under a `ctxlint` key): `select`, \
+`ignore`, `extendSelect`, `contextManager`, `unsafeFixes`, `requireReason`, `noProject`. See README.md, \"Editors\".")]
+    Server,
 }
 
 /// How `ctxlint rules` prints the list.

@@ -29,9 +29,21 @@ pub fn main_with(cli: Cli) -> ExitCode {
         Some(Command::Rule { id }) => rules::show_rule(&id),
         Some(Command::Check(args)) => check(&args, &base),
         Some(Command::Config(args)) => settings::show_settings(args.path.as_deref().unwrap_or(Path::new(".")), &args.settings, &base),
+        Some(Command::Server) => server(),
         None => check(&cli.check, &base),
     };
     status.into()
+}
+
+/// `ctxlint server`: until the client exits; an error (a broken handshake) exits 2 with a message.
+fn server() -> ExitStatus {
+    match crate::server::run_stdio() {
+        Ok(()) => ExitStatus::Success,
+        Err(e) => {
+            notice::error(format_args!("server: {e}"));
+            ExitStatus::Error
+        }
+    }
 }
 
 /// The check command: once, or again on each change with `--watch`.
