@@ -135,14 +135,9 @@ impl<'s> PyFacts<'s> {
             return None;
         }
         let name = self.text(func.child_by_field_name("name")?);
-        for call in Preorder::new(self.root).filter(|n| n.kind() == "call") {
+        for &call in self.calls_named(name) {
             let Some(callee) = call.child_by_field_name("function") else { continue };
-            let last = match callee.kind() {
-                "identifier" => self.text(callee),
-                "attribute" => callee.child_by_field_name("attribute").map_or("", |a| self.text(a)),
-                _ => continue,
-            };
-            if last != name || self.local_function(callee).map(|f| f.id()) != Some(func.id()) {
+            if self.local_function(callee).map(|f| f.id()) != Some(func.id()) {
                 continue;
             }
             if let Some(scope) = self.span_scope(call) {
@@ -153,6 +148,25 @@ impl<'s> PyFacts<'s> {
             }
         }
         None
+    }
+
+    /// The calls of the file whose callee's last name is `name` (`f(..)`, `x.f(..)`), from an index built on first
+    /// use: the caller search asks once per function, and a walk of the whole file each time made big files slow.
+    fn calls_named(&self, name: &str) -> &[Node<'s>] {
+        let index = self.call_index.get_or_init(|| {
+            let mut index: std::collections::HashMap<&'s str, Vec<Node<'s>>> = std::collections::HashMap::new();
+            for call in Preorder::new(self.root).filter(|n| n.kind() == "call") {
+                let Some(callee) = call.child_by_field_name("function") else { continue };
+                let last = match callee.kind() {
+                    "identifier" => self.text(callee),
+                    "attribute" => callee.child_by_field_name("attribute").map_or("", |a| self.text(a)),
+                    _ => continue,
+                };
+                index.entry(last).or_default().push(call);
+            }
+            index
+        });
+        index.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// Is `func` a request, message or task handler: a route/task decorator, a view or servicer method, or a function

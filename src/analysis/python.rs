@@ -23,6 +23,8 @@ pub struct PyFacts<'s> {
     constructed_in_class: HashMap<(usize, String), String>,
     /// Function definitions by name (first one wins), built on first use by [`PyFacts::function_named`].
     pub(super) function_index: std::cell::OnceCell<HashMap<&'s str, Node<'s>>>,
+    /// Calls by their callee's last name, built on first use by the caller search (`py_handoff`).
+    pub(super) call_index: std::cell::OnceCell<HashMap<&'s str, Vec<Node<'s>>>>,
     /// Class definitions by name (first one wins), built on first use by [`PyFacts::class_named`].
     class_index: std::cell::OnceCell<HashMap<&'s str, Node<'s>>>,
     /// Memo of [`PyFacts::context_at`]'s per-function answer, by function node id.
@@ -74,6 +76,7 @@ impl<'s> PyFacts<'s> {
             constructed_in_class: HashMap::new(),
             function_index: std::cell::OnceCell::new(),
             class_index: std::cell::OnceCell::new(),
+            call_index: std::cell::OnceCell::new(),
             function_contexts: std::cell::RefCell::new(HashMap::new()),
             span_starts: std::cell::RefCell::new(HashMap::new()),
             activations: std::cell::OnceCell::new(),
