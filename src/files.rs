@@ -18,7 +18,7 @@ pub fn absolute_in(base: &Path, path: &Path) -> PathBuf {
 }
 
 /// `path` without its `.` components, each `..` taking off the component before it.
-fn lexically_clean(path: &Path) -> PathBuf {
+pub fn lexically_clean(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {

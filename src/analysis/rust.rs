@@ -28,11 +28,20 @@ pub struct RustFacts<'s> {
     pub use_insert_at: usize,
     /// Whether the file uses `tracing` at all (else a fix uses OpenTelemetry's FutureExt).
     pub uses_tracing: bool,
+    /// Function items by name (first one wins), built on first use (`rust_callers`).
+    pub(super) function_index: std::cell::OnceCell<HashMap<&'s str, Node<'s>>>,
 }
 
 impl<'s> RustFacts<'s> {
     pub fn collect(root: Node<'s>, source: &'s str) -> RustFacts<'s> {
-        let mut f = RustFacts { source, root, uses: HashMap::new(), use_insert_at: 0, uses_tracing: source.contains("tracing") };
+        let mut f = RustFacts {
+            source,
+            root,
+            uses: HashMap::new(),
+            use_insert_at: 0,
+            uses_tracing: source.contains("tracing"),
+            function_index: std::cell::OnceCell::new(),
+        };
         for node in Preorder::new(root) {
             if node.kind() == "use_declaration" {
                 if let Some(arg) = node.child_by_field_name("argument") {
@@ -110,8 +119,14 @@ impl<'s> RustFacts<'s> {
             };
             let uses: Vec<Node<'_>> = named_children(scope).filter(|c| c.kind() == "use_declaration").collect();
             for decl in &uses {
-                let mut bound =
-                    RustFacts { source: self.source, root: self.root, uses: HashMap::new(), use_insert_at: 0, uses_tracing: false };
+                let mut bound = RustFacts {
+                    source: self.source,
+                    root: self.root,
+                    uses: HashMap::new(),
+                    use_insert_at: 0,
+                    uses_tracing: false,
+                    function_index: std::cell::OnceCell::new(),
+                };
                 if let Some(arg) = decl.child_by_field_name("argument") {
                     bound.use_tree(arg, "");
                 }

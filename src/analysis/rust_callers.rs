@@ -116,7 +116,15 @@ impl<'s> RustFacts<'s> {
             "field_expression" => self.text(callee.child_by_field_name("field")?),
             _ => return None,
         };
-        Preorder::new(self.root)
-            .find(|n| n.kind() == "function_item" && n.child_by_field_name("name").is_some_and(|id| self.text(id) == name))
+        let index = self.function_index.get_or_init(|| {
+            let mut index = std::collections::HashMap::new();
+            for n in Preorder::new(self.root).filter(|n| n.kind() == "function_item") {
+                if let Some(id) = n.child_by_field_name("name") {
+                    index.entry(self.text(id)).or_insert(n);
+                }
+            }
+            index
+        });
+        index.get(name).copied()
     }
 }

@@ -11,9 +11,6 @@ use crate::analysis::JsExport;
 use crate::lang::Lang;
 use crate::syntax::{named_children, unparen};
 
-/// Modules larger than this are not indexed (bundles, generated clients).
-const MAX_MODULE_BYTES: u64 = 1 << 20;
-
 #[derive(Debug, Default)]
 pub struct JsModule {
     pub path: PathBuf,
@@ -29,10 +26,7 @@ impl JsModule {
     /// Reads and indexes the module at `path`; `None` when it cannot be read, is too large, or is not JS/TS.
     pub fn read(path: &Path) -> Option<JsModule> {
         let lang = Lang::from_path(path).filter(|l| l.family() == crate::lang::Family::Js)?;
-        if std::fs::metadata(path).ok()?.len() > MAX_MODULE_BYTES {
-            return None;
-        }
-        let source = std::fs::read_to_string(path).ok()?;
+        let source = super::sources::read_source(path)?;
         JsModule::index(path, lang, &source)
     }
 

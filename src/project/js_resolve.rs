@@ -56,7 +56,7 @@ impl PathMap {
 }
 
 fn read_chain(file: &Path, depth: usize) -> Option<PathMap> {
-    let text = std::fs::read_to_string(file).ok()?;
+    let text = super::sources::read_source(file)?;
     let json: serde_json::Value = serde_json::from_str(&strip_jsonc(&text)).ok()?;
     let dir = file.parent()?;
     let mut map = match json.get("extends").and_then(|e| e.as_str()) {
@@ -181,7 +181,7 @@ pub fn resolve(from: &Path, specifier: &str, paths: Option<&PathMap>) -> Option<
 /// The source file a resolved path stands for: itself, with an extension, an index file, or the `.ts` a `.js`
 /// specifier stands for.
 fn existing(base: &Path) -> Option<PathBuf> {
-    let base = normalize(base);
+    let base = crate::files::lexically_clean(base);
     if base.is_file() && base.extension().is_some_and(|e| EXTENSIONS.iter().any(|x| e == *x)) {
         return Some(base);
     }
@@ -202,21 +202,6 @@ fn existing(base: &Path) -> Option<PathBuf> {
         .map(|e| base.with_file_name(format!("{name}.{e}")))
         .chain(EXTENSIONS.iter().map(|e| base.join(format!("index.{e}"))))
         .find(|p| p.is_file())
-}
-
-/// `a/./b/../c` → `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

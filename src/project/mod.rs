@@ -7,6 +7,7 @@ pub mod py_callers;
 pub mod py_module;
 pub mod py_resolve;
 pub mod rs_sources;
+pub mod sources;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -15,9 +16,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 use crate::analysis::{JsExport, ProjectFacts, RemoteCaller};
 use js_module::JsModule;
 use js_resolve::PathMap;
-use py_callers::{PyFile, PySources};
+use py_callers::PySources;
 use py_module::PyModule;
 use rs_sources::{RsCrate, RsFile};
+use sources::SourceFile;
 
 /// How many calls deep a question follows project functions across modules (and re-exports).
 const DEPTH: usize = 4;
@@ -39,7 +41,7 @@ pub struct ProjectIndex {
     /// Python top-level package directory → its modules, listed once.
     py_sources: Mutex<HashMap<PathBuf, Once<PySources>>>,
     /// Python module → its text (and tree, parsed when a question's name occurs in it), read once.
-    py_files: Mutex<HashMap<PathBuf, Once<PyFile>>>,
+    py_files: Mutex<HashMap<PathBuf, Once<SourceFile>>>,
     /// JS/TS module file → its exports, parsed once.
     js_modules: Mutex<HashMap<PathBuf, Once<JsModule>>>,
     /// tsconfig/jsconfig file → its `paths`/`baseUrl`, read once.
@@ -103,8 +105,8 @@ impl ProjectIndex {
 
     /// The crate around the Rust file `file`, listed on first use.
     fn rust_crate(&self, file: &Path) -> Option<Arc<RsCrate>> {
-        let root = file.ancestors().skip(1).find(|d| d.join("Cargo.toml").is_file())?.to_path_buf();
-        Self::once(&self.rust_crates, &root, || RsCrate::around(file))
+        let root = RsCrate::root_of(file)?;
+        Self::once(&self.rust_crates, &root, || RsCrate::list(root.clone()))
     }
 
     /// A Rust source file of `krate`, read on first use.
@@ -118,11 +120,10 @@ impl ProjectIndex {
         let root = PySources::package_of(from)?;
         let sources = Self::once(&self.py_sources, &root, || PySources::list(&root))?;
         let shown_from = root.parent().unwrap_or(&root);
-        sources
-            .files
-            .iter()
-            .filter(|p| p.as_path() != from)
-            .find_map(|p| Self::once(&self.py_files, p, || PyFile::read(p)).and_then(|f| f.traced_call(from, name, shown_from)))
+        sources.files.iter().filter(|p| p.as_path() != from).find_map(|p| {
+            let file = Self::once(&self.py_files, p, || SourceFile::read(p, crate::lang::Lang::Python))?;
+            py_callers::traced_call(&file, from, name, shown_from)
+        })
     }
 
     /// A call from another file of the crate of `from` to its function `name` (a method of `owner` when given),

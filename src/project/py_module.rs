@@ -9,9 +9,6 @@ use crate::analysis::python::PyFacts;
 use crate::lang::Lang;
 use crate::syntax::{named_children, Preorder};
 
-/// Modules larger than this are not indexed (generated code, vendored bundles).
-const MAX_MODULE_BYTES: u64 = 1 << 20;
-
 #[derive(Debug, Default)]
 pub struct PyModule {
     pub path: PathBuf,
@@ -39,10 +36,7 @@ pub struct PyFunction {
 impl PyModule {
     /// Reads and indexes the module at `path`; `None` when it cannot be read, is too large, or does not parse.
     pub fn read(path: &Path) -> Option<PyModule> {
-        if std::fs::metadata(path).ok()?.len() > MAX_MODULE_BYTES {
-            return None;
-        }
-        let source = std::fs::read_to_string(path).ok()?;
+        let source = super::sources::read_source(path)?;
         let mut parser = Parser::new();
         parser.set_language(&Lang::Python.grammar()).ok()?;
         let tree = parser.parse(&source, None)?;

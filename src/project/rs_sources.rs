@@ -3,19 +3,14 @@
 //! other files that are made inside a span scope there. A file is read only when a question names a function, parsed
 //! only when its text contains that name, and both at most once per run.
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::Node;
 
+use super::sources::{list_files, SourceFile};
 use crate::analysis::rust::RustFacts;
 use crate::analysis::RemoteCaller;
 use crate::lang::Lang;
 use crate::syntax::{ancestors, compact, Preorder};
-
-/// Files larger than this are not indexed (generated code).
-const MAX_FILE_BYTES: u64 = 1 << 20;
-/// Crates with more source files than this are not searched (a monorepo's vendored tree).
-const MAX_FILES: usize = 5_000;
 
 /// One crate: its root directory and source files.
 #[derive(Debug)]
@@ -26,35 +21,20 @@ pub struct RsCrate {
 
 /// One source file of a crate, read on first use and parsed when a question's name occurs in it.
 pub struct RsFile {
-    pub path: PathBuf,
     /// The module path from the crate root as segments (`["a", "b"]`; empty for the crate root).
     pub module: Vec<String>,
-    pub source: String,
-    tree: OnceLock<Option<Tree>>,
+    pub file: SourceFile,
 }
 
 impl RsCrate {
-    /// The crate around `file`: the nearest ancestor with a `Cargo.toml`, and the `.rs` files under its `src/`.
-    pub fn around(file: &Path) -> Option<RsCrate> {
-        let root = file.ancestors().skip(1).find(|d| d.join("Cargo.toml").is_file())?.to_path_buf();
-        let mut files = Vec::new();
-        let mut dirs = vec![root.join("src")];
-        while let Some(dir) = dirs.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                let Ok(kind) = entry.file_type() else { continue };
-                if kind.is_dir() {
-                    dirs.push(path);
-                } else if kind.is_file() && path.extension().is_some_and(|e| e == "rs") {
-                    files.push(path);
-                    if files.len() > MAX_FILES {
-                        return None;
-                    }
-                }
-            }
-        }
-        files.sort();
+    /// The nearest ancestor of `file` with a `Cargo.toml`: the crate's root.
+    pub fn root_of(file: &Path) -> Option<PathBuf> {
+        file.ancestors().skip(1).find(|d| d.join("Cargo.toml").is_file()).map(Path::to_path_buf)
+    }
+
+    /// The crate at `root`, with the `.rs` files under its `src/`.
+    pub fn list(root: PathBuf) -> Option<RsCrate> {
+        let files = list_files(&root.join("src"), "rs")?;
         Some(RsCrate { root, files })
     }
 }
@@ -78,33 +58,18 @@ pub fn module_path(root: &Path, file: &Path) -> Vec<String> {
 
 impl RsFile {
     pub fn read(root: &Path, path: &Path) -> Option<RsFile> {
-        if std::fs::metadata(path).ok()?.len() > MAX_FILE_BYTES {
-            return None;
-        }
-        let source = std::fs::read_to_string(path).ok()?;
-        Some(RsFile { path: path.to_path_buf(), module: module_path(root, path), source, tree: OnceLock::new() })
-    }
-
-    /// The file's tree, parsed by the first thread that asks.
-    fn tree(&self) -> Option<&Tree> {
-        self.tree
-            .get_or_init(|| {
-                let mut parser = Parser::new();
-                parser.set_language(&Lang::Rust.grammar()).ok()?;
-                parser.parse(&self.source, None)
-            })
-            .as_ref()
+        Some(RsFile { module: module_path(root, path), file: SourceFile::read(path, Lang::Rust)? })
     }
 
     /// A call in this file of `target` (the function's full path from the crate root, `sink::build` or
     /// `sink::Sink::build`) made inside a span scope, or in a function that a same-file caller calls from one.
     pub fn traced_call(&self, target: &[String], crate_root: &Path) -> Option<RemoteCaller> {
         let name = target.last()?;
-        if !self.source.contains(name.as_str()) {
+        if !self.file.source.contains(name.as_str()) {
             return None;
         }
-        let tree = self.tree()?;
-        let rs = RustFacts::collect(tree.root_node(), &self.source);
+        let tree = self.file.tree()?;
+        let rs = RustFacts::collect(tree.root_node(), &self.file.source);
         for call in Preorder::new(tree.root_node()).filter(|n| n.kind() == "call_expression") {
             let Some(callee) = call.child_by_field_name("function") else { continue };
             if !matches!(callee.kind(), "identifier" | "scoped_identifier") || !rs.text(callee).ends_with(name.as_str()) {
@@ -116,10 +81,8 @@ impl RsFile {
             let func = ancestors(call).find(|a| a.kind() == "function_item");
             let scope = rs.span_scope(call).or_else(|| func.and_then(|f| rs.caller_span_scope(f)).map(|c| c.scope));
             if let Some(scope) = scope {
-                let line = self.source[..call.start_byte()].matches('\n').count() + 1;
-                let shown = self.path.strip_prefix(crate_root).unwrap_or(&self.path).display().to_string();
                 let caller = func.and_then(|f| f.child_by_field_name("name")).map_or("", |n| rs.text(n)).to_string();
-                return Some(RemoteCaller { place: format!("{shown}:{line}"), caller, why: scope.why });
+                return Some(RemoteCaller { place: self.file.place(call.start_byte(), crate_root), caller, why: scope.why });
             }
         }
         None
