@@ -13,11 +13,14 @@ use crate::syntax::{self, ancestors, contains, named_children, Preorder};
 pub static CHECK: CheckDef = CheckDef {
     rule: "py/attach-without-detach",
     captures: &[],
-    vars: &["token"],
+    vars: &["token", "fix"],
     variants: &["discarded", "collected", "no-finally", "late-try"],
     labels: &["detach"],
     run: CheckFn::Match(run),
 };
+
+/// The safe and unsafe fixes' description (the display-only suggestions name their own shape).
+const WRAP: &str = "wrap the rest of the block in `try:` / `finally: detach(token)`";
 
 const ENTER: &[&str] = &["__enter__", "__aenter__", "setUp", "asyncSetUp", "setup_method", "setup", "setup_class"];
 const EXIT: &[&str] = &["__exit__", "__aexit__", "tearDown", "asyncTearDown", "teardown_method", "teardown", "teardown_class"];
@@ -34,7 +37,12 @@ const HOOK_PAIRS: &[(&str, &str)] = &[
 ];
 const COLLECT: &[&str] = &["append", "add", "extend", "insert", "appendleft", "put", "put_nowait", "push"];
 
-fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
+fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, captures: &Captures<'t>) -> Option<Hit> {
+    let hit = find(cx, call, captures)?;
+    Some(if hit.edits.is_some() && !hit.vars.iter().any(|(name, _)| *name == "fix") { hit.var("fix", WRAP) } else { hit })
+}
+
+fn find<'t>(cx: &FileCx<'t>, call: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
     let py = cx.py();
     let callee = call.child_by_field_name("function")?;
     if !py.resolves_to(callee, &["opentelemetry.context.attach"]) {
@@ -77,7 +85,11 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, _: &Captures<'t>) -> Option<Hit> {
                     f.kind() == "attribute" && f.child_by_field_name("attribute").is_some_and(|a| COLLECT.contains(&cx.text(a)))
                 });
             if collected {
-                Some(Hit::at(at).var("token", "the token").variant("collected"))
+                let hit = Hit::at(at).var("token", "the token").variant("collected");
+                Some(match exit_stack_suggestion(cx, py, call, callee, parent) {
+                    Some(edits) => hit.var("fix", EXIT_STACK).edits(edits).applicability(Applicability::DisplayOnly),
+                    None => hit,
+                })
             } else {
                 None // passed on to a callee that owns it (e.g. `stack.callback(detach, attach(ctx))`)
             }
@@ -139,9 +151,92 @@ fn assigned(cx: &FileCx<'_>, py: &PyFacts, call: Node<'_>, callee: Node<'_>, ass
                 // a detach the code never had: code after the block loses the context it may rely on
                 hit = hit.applicability(Applicability::Unsafe);
             }
+            return Some(hit);
+        }
+    }
+    // the token outlives the function (kept on `self`, stored, handed to a helper): no mechanical fix, only the shape
+    if detaches.is_empty() {
+        if let Some(detach) = detach_callee(py, callee) {
+            if let Some(edits) = one_function_suggestion(cx, py, stmt, left, &detach) {
+                hit = hit.var("fix", ONE_FUNCTION).edits(edits).applicability(Applicability::DisplayOnly);
+            }
         }
     }
     Some(hit)
+}
+
+const EXIT_STACK: &str = "detach through a `contextlib.ExitStack`: make the collection one (`contextlib.ExitStack()`) and `close()` it where the tokens were detached; it detaches in reverse order, and runs every callback even if one raises";
+const ONE_FUNCTION: &str = "attach and detach in one function, around the work that needs the context, instead of keeping the token for another function to detach (the callers change: a person decides)";
+
+/// `tokens.append(attach(ctx))` → `tokens.callback(detach, attach(ctx))`: the collection becomes an `ExitStack`, whose
+/// `close()` detaches in reverse order and runs every callback even when one raises. `None` for collectors that are
+/// not a single-item add, or when detach cannot be named.
+fn exit_stack_suggestion(cx: &FileCx<'_>, py: &PyFacts, attach: Node<'_>, callee: Node<'_>, args: Node<'_>) -> Option<Vec<Edit>> {
+    let collect = args.parent().filter(|c| c.kind() == "call")?;
+    let method = collect.child_by_field_name("function")?.child_by_field_name("attribute")?;
+    if !matches!(cx.text(method), "append" | "add" | "appendleft" | "put" | "put_nowait" | "push") || args.named_child_count() != 1 {
+        return None;
+    }
+    let detach = detach_callee(py, callee)?;
+    Some(vec![Edit::replace(method.byte_range(), "callback"), Edit::insert(attach.start_byte(), format!("{detach}, "))])
+}
+
+/// The one-function shape for a token that outlives its function: the token in a local, the statements that hand it
+/// on removed, and a `try:` / `finally: detach(token)` after the attach around the rest of the block (or around a
+/// `...` placeholder for the work when nothing else follows). `None` outside a block or when a multi-line string
+/// would be re-indented.
+fn one_function_suggestion(cx: &FileCx<'_>, py: &PyFacts, stmt: Node<'_>, left: Node<'_>, detach: &str) -> Option<Vec<Edit>> {
+    stmt.parent().filter(|p| matches!(p.kind(), "block" | "module"))?;
+    let token_text = cx.text(left);
+    let token = if left.kind() == "identifier" { token_text.to_string() } else { fresh_name(enclosing_scope(stmt), py) };
+    let mentions = |n: Node<'_>| Preorder::new(n).any(|d| matches!(d.kind(), "identifier" | "attribute") && cx.text(d) == token_text);
+    let mut rest = Vec::new();
+    let mut next = stmt.next_named_sibling();
+    while let Some(n) = next {
+        if n.kind() != "comment" {
+            if Preorder::new(n).any(|d| d.kind() == "string" && d.start_position().row != d.end_position().row) {
+                return None;
+            }
+            rest.push(n);
+        }
+        next = n.next_named_sibling();
+    }
+    let indent = syntax::line_indent(cx.source, stmt.start_byte());
+    let unit = indent_unit(cx, stmt, indent);
+    let eol = syntax::line_ending(cx.source);
+    let kept: Vec<&str> = rest.iter().filter(|n| !mentions(**n)).map(|n| cx.text(*n)).collect();
+    let mut body = String::new();
+    if kept.is_empty() {
+        body.push_str(&format!("{indent}{unit}...  # the work that needs this context"));
+    }
+    for text in kept {
+        if !body.is_empty() {
+            body.push_str(eol);
+        }
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                body.push('\n');
+            }
+            if !line.trim().is_empty() {
+                body.push_str(if i == 0 { indent } else { "" });
+                body.push_str(unit);
+            }
+            body.push_str(line);
+        }
+    }
+    let block = format!("{eol}{indent}try:{eol}{body}{eol}{indent}finally:{eol}{indent}{unit}{detach}({token})");
+    let mut edits = Vec::new();
+    if left.kind() != "identifier" {
+        edits.push(Edit::replace(left.byte_range(), token.clone()));
+    }
+    // a comment that trails the attach on its line stays on it
+    let start = stmt
+        .next_named_sibling()
+        .filter(|n| n.kind() == "comment" && n.start_position().row == stmt.end_position().row)
+        .map_or(stmt.end_byte(), |c| c.end_byte());
+    let end = rest.last().map_or(start, |n| n.end_byte().max(start));
+    edits.push(Edit::replace(start..end, block));
+    Some(edits)
 }
 
 /// `attach` in `__enter__` (or a test's setUp) with a detach in the same class's `__exit__` (or tearDown).
