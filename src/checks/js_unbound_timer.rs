@@ -6,14 +6,14 @@ use tree_sitter::Node;
 use crate::analysis::js::{arguments, await_before, callee_object, enclosing_function};
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
-use crate::fix::Edit;
+use crate::fix::{Applicability, Edit};
 use crate::jsmodel::JsModel;
 use crate::syntax::unparen;
 
 pub static CHECK: CheckDef = CheckDef {
     rule: "js/unbound-timer",
     captures: &["timer"],
-    vars: &["model", "does", "outcome"],
+    vars: &["model", "does", "outcome", "fix"],
     variants: &["bind-after-await"],
     labels: &["scope", "use", "await"],
     run: CheckFn::Match(run),
@@ -21,7 +21,17 @@ pub static CHECK: CheckDef = CheckDef {
 
 const GLOBALS: &[&str] = &["window", "globalThis", "global", "self", "timers"];
 
+/// The safe fix's description (the display-only suggestion after an `await` names its own shape).
+const WRAP: &str = "wrap the callback in `context.bind(context.active(), ...)`";
+const CAPTURE: &str =
+    "capture the context before the first `await` (`const ctx = context.active()` at the top of the span scope's function) and bind that";
+
 fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
+    let hit = find(cx, call, caps)?;
+    Some(if hit.edits.is_some() && !hit.vars.iter().any(|(name, _)| *name == "fix") { hit.var("fix", WRAP) } else { hit })
+}
+
+fn find<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> {
     if !matches!(cx.js_model, JsModel::Stack | JsModel::None) {
         return None;
     }
@@ -48,13 +58,15 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
                 let after_await = enclosing_function(call).and_then(|f| await_before(f, callback.start_byte()));
                 if cx.js_model == JsModel::Stack && args.first().is_some_and(|a| reads_active(facts, *a)) {
                     if let Some(aw) = after_await {
-                        return Some(
-                            Hit::at(callee.byte_range())
-                                .var("model", model_var)
-                                .variant("bind-after-await")
-                                .label("scope", scope.node)
-                                .label("await", aw),
-                        );
+                        let hit = Hit::at(callee.byte_range())
+                            .var("model", model_var)
+                            .variant("bind-after-await")
+                            .label("scope", scope.node)
+                            .label("await", aw);
+                        return Some(match capture_before_await(cx, call, obj, args[0]) {
+                            Some(edits) => hit.var("fix", CAPTURE).edits(edits).applicability(Applicability::DisplayOnly),
+                            None => hit,
+                        });
                     }
                 }
                 return None;
@@ -94,4 +106,22 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
         hit = hit.edits(edits);
     }
     Some(hit)
+}
+
+/// `context.bind(context.active(), cb)` after an `await` → `const ctx = context.active();` as the first statement of
+/// the enclosing function (which runs before any of its awaits, inside the span scope) and `context.bind(ctx, cb)`.
+/// `None` when the function has no statement block or already uses the name.
+fn capture_before_await(cx: &FileCx<'_>, call: Node<'_>, api: Node<'_>, active: Node<'_>) -> Option<Vec<Edit>> {
+    let func = enclosing_function(call)?;
+    let body = func.child_by_field_name("body").filter(|b| b.kind() == "statement_block")?;
+    let first = body.named_child(0)?;
+    let name = ["ctx", "activeContext", "spanContext"]
+        .into_iter()
+        .find(|n| !crate::syntax::Preorder::new(func).any(|d| d.kind() == "identifier" && cx.text(d) == *n))?;
+    let indent = crate::syntax::line_indent(cx.source, first.start_byte());
+    let eol = crate::syntax::line_ending(cx.source);
+    Some(vec![
+        Edit::insert(first.start_byte(), format!("const {name} = {}.active();{eol}{indent}", cx.text(api))),
+        Edit::replace(active.byte_range(), name.to_string()),
+    ])
 }

@@ -159,6 +159,14 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
             if body.is_none() && evidence.work.is_none() {
                 hit = hit.variant("unresolved");
             }
+            if target.id() != callable.id() {
+                // a stale context's `run`: which context is right is for a person to say; show the caller's copy
+                let (copy, import) = copy_context_for_fix(cx);
+                let mut edits = vec![Edit::replace(callable.byte_range(), format!("{copy}().run"))];
+                edits.extend(import);
+                let hit = hit.var("fix", STALE).edits(edits).applicability(Applicability::DisplayOnly);
+                return Some(evidence.label(hit));
+            }
             let edits = match shape {
                 Shape::Other if many => py_executor_fix::per_call_copy(cx, call, callable).map(|e| (e, PER_CALL)),
                 Shape::Other => py_executor_fix::partial_copy(cx, callable).map(|e| (e, PARTIAL)),
@@ -170,6 +178,8 @@ fn run<'t>(cx: &FileCx<'t>, call: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
 }
 
 // the fix's description, by shape
+const STALE: &str =
+    "run it in a copy of the caller's context instead of the one captured earlier (unless that one is meant: a person decides)";
 const RUN_IN_COPY: &str = "run the callable in `contextvars.copy_context().run`, one fresh copy per call";
 const PER_CALL: &str = "copy the caller's context once and run each call in its own copy (`ctx.copy().run`)";
 const PER_SUBMIT: &str = "run each hand-off in its own copy of the context (`ctx.copy().run`)";

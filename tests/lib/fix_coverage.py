@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Counts, from `ctxlint --format json` output, the share of findings of the rules documented as fixable (a `[fix]`
 whose applicability is `safe` or `unsafe`) that carry a fix (an applicable one, not display-only), per rule, and
-lists the findings without one.
+lists the findings without one (marking those that show a display-only suggestion).
 
 Usage: fix_coverage.py [--min PERCENT] CTXLINT [PATHS...]   (default paths: tests/fixtures tests/witness)
 Prints `fixable findings with a fix: N/M (P %)`; exits 1 when the share is below --min (CI uses 90, issue 20).
@@ -49,11 +49,15 @@ def main():
             missing.append(f)
     for rule in sorted(total):
         print(f"{rule:32} {fixed[rule]:4}/{total[rule]:<4}")
+    shown = 0
     for f in missing:
-        print(f"  no fix: {f['path']}:{f['start']['line']}: {f['rule']}: {f['message'][:110]}")
+        suggestion = (f.get("fix") or {}).get("applicability") == "display-only"
+        shown += suggestion
+        kind = "display-only" if suggestion else "no fix"
+        print(f"  {kind}: {f['path']}:{f['start']['line']}: {f['rule']}: {f['message'][:100]}")
     n, m = sum(fixed.values()), sum(total.values())
     share = 100 * n / max(m, 1)
-    print(f"fixable findings with a fix: {n}/{m} ({share:.1f} %)")
+    print(f"fixable findings with a fix: {n}/{m} ({share:.1f} %); without one: {m - n}, of which {shown} show a display-only suggestion")
     if m == 0 or (minimum is not None and share < minimum):
         sys.exit(f"error: {share:.1f} % of the fixable findings carry a fix, below the {minimum} % wanted")
 
