@@ -133,6 +133,43 @@ impl<'s> PyFacts<'s> {
         .is_some()
     }
 
+    /// Is `receiver` (of `receiver.start_span(...)`) an OpenTelemetry tracer: a call of `get_tracer(...)`, a binding
+    /// constructed from an `opentelemetry` name (`tracer = trace.get_tracer(__name__)`, `tracer: Tracer`), or, in a
+    /// file that imports `opentelemetry`, a name that says so (`tracer`, `self._tracer`) and resolves to nothing else
+    /// (`from ddtrace import tracer` is not one; neither is `mlflow` or `sentry_sdk`, whose `start_span` make their
+    /// span current).
+    pub fn is_otel_tracer(&self, receiver: Node<'_>) -> bool {
+        let otel = |q: &str| q.starts_with("opentelemetry");
+        if receiver.kind() == "call" {
+            let Some(f) = receiver.child_by_field_name("function") else { return false };
+            return self.call_name(receiver) == Some("get_tracer")
+                && match f.kind() {
+                    "identifier" => self.resolve(f).is_some_and(|q| otel(&q)),
+                    // `trace.get_tracer(..)`, `trace.get_tracer_provider().get_tracer(..)`, `provider.get_tracer(..)`
+                    _ => self.resolve(f).is_none_or(|q| otel(&q)) && self.imports_otel(),
+                };
+        }
+        if !matches!(receiver.kind(), "identifier" | "attribute") {
+            return false;
+        }
+        if let Some(q) = self.resolve(receiver) {
+            return otel(&q);
+        }
+        match self.constructed_from(receiver) {
+            Some(q) if q.starts_with("local:") => return false,
+            Some(q) => return otel(q),
+            None => {}
+        }
+        let text = self.text(receiver);
+        let last = text.rsplit('.').next().unwrap_or(text).to_ascii_lowercase();
+        last.contains("tracer") && self.imports_otel()
+    }
+
+    /// Does the file import anything of `opentelemetry`.
+    pub fn imports_otel(&self) -> bool {
+        self.imports.values().any(|q| q.starts_with("opentelemetry"))
+    }
+
     /// The decorator's expression text without `@` and arguments: `@pytest.fixture(scope=..)` → `pytest.fixture`.
     pub fn decorator_name(&self, decorator: Node<'_>) -> &'s str {
         // the expression, not the whole line: a trailing `# type: ignore` is part of the decorator node
