@@ -16,6 +16,9 @@ const VENDOR_CURRENT_SPAN: &[&str] =
     &["mlflow.start_span", "logfire.span", "sentry_sdk.start_span", "sentry_sdk.start_transaction", "ddtrace.tracer.trace"];
 /// Decorators that make a generator function a context manager.
 const CONTEXT_MANAGER_DECORATORS: &[&str] = &["contextmanager", "asynccontextmanager"];
+/// Top-level modules of tracing libraries other than OpenTelemetry, whose tracers are not OpenTelemetry's.
+const TRACING_VENDORS: &[&str] =
+    &["ddtrace", "sentry_sdk", "mlflow", "logfire", "opentracing", "elasticapm", "newrelic", "beeline", "datadog", "jaeger_client"];
 /// Calls that start a span.
 const STARTS_SPAN: &[&str] = &["start_as_current_span", "start_span"];
 
@@ -153,7 +156,18 @@ impl<'s> PyFacts<'s> {
             return false;
         }
         if let Some(q) = self.resolve(receiver) {
-            return otel(&q);
+            if otel(&q) {
+                return true;
+            }
+            // a tracer of another module of the project (`from app.telemetry import tracer`), as the project index
+            // knows it, or named like one; never another vendor's (ddtrace, sentry-sdk, mlflow, logfire, ...)
+            if let Some(made) = self.imported_construction(receiver) {
+                return otel(&made);
+            }
+            let top = q.split('.').next().unwrap_or("");
+            if TRACING_VENDORS.contains(&top) {
+                return false;
+            }
         }
         match self.constructed_from(receiver) {
             Some(q) if q.starts_with("local:") => return false,

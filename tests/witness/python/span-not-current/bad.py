@@ -5,13 +5,17 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from _witness import expect, parent_of, tracer  # noqa: E402
+from _witness import expect, parent_of  # noqa: E402
+
+from opentelemetry import trace  # noqa: E402
+
+tracer = trace.get_tracer("handler")
 
 with tracer.start_as_current_span("request"):
-    with tracer.start_span("handle") as span:
+    with tracer.start_span("handle") as span:  # expect: py/span-not-current
         with tracer.start_as_current_span("child"):
             pass
-    other = tracer.start_span("handle other")
+    other = tracer.start_span("handle other")  # expect: py/span-not-current
     with tracer.start_as_current_span("other child"):
         pass
     other.end()
