@@ -198,7 +198,7 @@ fn the_config_command_shows_the_settings_and_their_file() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("from: svc/pyproject.toml"), "{text}");
     assert!(
-        text.contains("rules (7): py/attach-without-detach, py/background-task-in-span, py/consumer-without-extract, py/dangling-task, py/executor-without-context, py/process-without-inject, py/span-across-yield"),
+        text.contains("rules (11): py/attach-without-detach, py/background-task-in-span, py/consumer-without-extract, py/dangling-task, py/executor-without-context, py/greenlet-without-context, py/process-without-inject, py/span-across-yield, py/span-ends-before-stream, py/span-not-current, py/worker-inherits-request"),
         "{text}"
     );
     assert!(text.contains("severity overrides: py/dangling-task = error"), "{text}");

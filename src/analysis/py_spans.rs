@@ -16,6 +16,9 @@ const VENDOR_CURRENT_SPAN: &[&str] =
     &["mlflow.start_span", "logfire.span", "sentry_sdk.start_span", "sentry_sdk.start_transaction", "ddtrace.tracer.trace"];
 /// Decorators that make a generator function a context manager.
 const CONTEXT_MANAGER_DECORATORS: &[&str] = &["contextmanager", "asynccontextmanager"];
+/// Top-level modules of tracing libraries other than OpenTelemetry, whose tracers are not OpenTelemetry's.
+const TRACING_VENDORS: &[&str] =
+    &["ddtrace", "sentry_sdk", "mlflow", "logfire", "opentracing", "elasticapm", "newrelic", "beeline", "datadog", "jaeger_client"];
 /// Calls that start a span.
 const STARTS_SPAN: &[&str] = &["start_as_current_span", "start_span"];
 
@@ -131,6 +134,54 @@ impl<'s> PyFacts<'s> {
             n.kind() == "return_statement" && n.named_child(0).is_some_and(|v| v.kind() == "call" && self.is_current_span_call(v))
         })
         .is_some()
+    }
+
+    /// Is `receiver` (of `receiver.start_span(...)`) an OpenTelemetry tracer: a call of `get_tracer(...)`, a binding
+    /// constructed from an `opentelemetry` name (`tracer = trace.get_tracer(__name__)`, `tracer: Tracer`), or, in a
+    /// file that imports `opentelemetry`, a name that says so (`tracer`, `self._tracer`) and resolves to nothing else
+    /// (`from ddtrace import tracer` is not one; neither is `mlflow` or `sentry_sdk`, whose `start_span` make their
+    /// span current).
+    pub fn is_otel_tracer(&self, receiver: Node<'_>) -> bool {
+        let otel = |q: &str| q.starts_with("opentelemetry");
+        if receiver.kind() == "call" {
+            let Some(f) = receiver.child_by_field_name("function") else { return false };
+            return self.call_name(receiver) == Some("get_tracer")
+                && match f.kind() {
+                    "identifier" => self.resolve(f).is_some_and(|q| otel(&q)),
+                    // `trace.get_tracer(..)`, `trace.get_tracer_provider().get_tracer(..)`, `provider.get_tracer(..)`
+                    _ => self.resolve(f).is_none_or(|q| otel(&q)) && self.imports_otel(),
+                };
+        }
+        if !matches!(receiver.kind(), "identifier" | "attribute") {
+            return false;
+        }
+        if let Some(q) = self.resolve(receiver) {
+            if otel(&q) {
+                return true;
+            }
+            // a tracer of another module of the project (`from app.telemetry import tracer`), as the project index
+            // knows it, or named like one; never another vendor's (ddtrace, sentry-sdk, mlflow, logfire, ...)
+            if let Some(made) = self.imported_construction(receiver) {
+                return otel(&made);
+            }
+            let top = q.split('.').next().unwrap_or("");
+            if TRACING_VENDORS.contains(&top) {
+                return false;
+            }
+        }
+        match self.constructed_from(receiver) {
+            Some(q) if q.starts_with("local:") => return false,
+            Some(q) => return otel(q),
+            None => {}
+        }
+        let text = self.text(receiver);
+        let last = text.rsplit('.').next().unwrap_or(text).to_ascii_lowercase();
+        last.contains("tracer") && self.imports_otel()
+    }
+
+    /// Does the file import anything of `opentelemetry`.
+    pub fn imports_otel(&self) -> bool {
+        self.imports.values().any(|q| q.starts_with("opentelemetry"))
     }
 
     /// The decorator's expression text without `@` and arguments: `@pytest.fixture(scope=..)` → `pytest.fixture`.
