@@ -36,16 +36,24 @@ pub fn in_loop_without(node: Node<'_>, other: Node<'_>, scope: Node<'_>) -> bool
 
 /// How a fix calls `copy_context`, plus an `import contextvars` edit when the file has neither import.
 pub fn copy_context_for_fix(cx: &FileCx<'_>) -> (String, Option<Edit>) {
+    stdlib_member_for_fix(cx, "contextvars", "copy_context")
+}
+
+/// How a fix names `{module}.{member}` of a standard-library module: the file's own name for it
+/// (`from contextvars import copy_context`, `import contextvars as cv`), else the dotted name plus an `import {module}`
+/// edit.
+pub fn stdlib_member_for_fix(cx: &FileCx<'_>, module: &str, member: &str) -> (String, Option<Edit>) {
     let py = cx.py();
     let mut locals: Vec<(&String, &String)> = py.imports.iter().collect();
     locals.sort();
-    if let Some((local, _)) = locals.iter().find(|(_, q)| q.as_str() == "contextvars.copy_context") {
+    let qualified = format!("{module}.{member}");
+    if let Some((local, _)) = locals.iter().find(|(_, q)| **q == qualified) {
         return (local.to_string(), None);
     }
-    if let Some((local, _)) = locals.iter().find(|(_, q)| q.as_str() == "contextvars") {
-        return (format!("{local}.copy_context"), None);
+    if let Some((local, _)) = locals.iter().find(|(_, q)| q.as_str() == module) {
+        return (format!("{local}.{member}"), None);
     }
-    (String::from("contextvars.copy_context"), Some(add_stdlib_import(cx, "contextvars")))
+    (qualified, Some(add_stdlib_import(cx, module)))
 }
 
 /// An edit that adds `import {module}` (a standard-library module) where isort and ruff's `I001` want it: among the

@@ -4,7 +4,7 @@
 //! hoisted out of a submitted lambda into the caller, and the display-only `start()` override for a Thread subclass.
 use tree_sitter::Node;
 
-use super::py_common::{add_stdlib_import, copy_context_for_fix, is_copy_context_call};
+use super::py_common::{copy_context_for_fix, is_copy_context_call, stdlib_member_for_fix};
 use crate::analysis::python::enclosing_function;
 use crate::file_cx::FileCx;
 use crate::fix::Edit;
@@ -159,14 +159,5 @@ fn fresh_name(cx: &FileCx<'_>, scope: Node<'_>) -> String {
 
 /// How a fix calls `functools.partial`, plus an `import functools` edit when the file has neither import.
 fn partial_for_fix(cx: &FileCx<'_>) -> (String, Option<Edit>) {
-    let py = cx.py();
-    let mut locals: Vec<(&String, &String)> = py.imports.iter().collect();
-    locals.sort();
-    if let Some((local, _)) = locals.iter().find(|(_, q)| q.as_str() == "functools.partial") {
-        return (local.to_string(), None);
-    }
-    if let Some((local, _)) = locals.iter().find(|(_, q)| q.as_str() == "functools") {
-        return (format!("{local}.partial"), None);
-    }
-    (String::from("functools.partial"), Some(add_stdlib_import(cx, "functools")))
+    stdlib_member_for_fix(cx, "functools", "partial")
 }

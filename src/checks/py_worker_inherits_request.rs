@@ -3,7 +3,7 @@
 //! every span the worker ever starts lands in that one trace.
 use tree_sitter::Node;
 
-use super::py_common::add_stdlib_import;
+use super::py_common::stdlib_member_for_fix;
 use crate::analysis::py_spans::is_function;
 use crate::analysis::python::{positional_arg, PyFacts};
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
@@ -107,16 +107,7 @@ fn loop_head(l: Node<'_>) -> Node<'_> {
 
 /// How the fix names `contextvars.Context`, plus an `import contextvars` when the file has no name for it.
 fn empty_context(cx: &FileCx<'_>) -> (String, Option<Edit>) {
-    let py = cx.py();
-    let mut locals: Vec<(&String, &String)> = py.imports.iter().collect();
-    locals.sort();
-    if let Some((local, _)) = locals.iter().find(|(_, q)| q.as_str() == "contextvars.Context") {
-        return (local.to_string(), None);
-    }
-    if let Some((local, _)) = locals.iter().find(|(_, q)| q.as_str() == "contextvars") {
-        return (format!("{local}.Context"), None);
-    }
-    (String::from("contextvars.Context"), Some(add_stdlib_import(cx, "contextvars")))
+    stdlib_member_for_fix(cx, "contextvars", "Context")
 }
 
 /// Is the function around `call` a lazy starter (`ensure_worker`, `_ensure_task`), which runs when a caller first needs
