@@ -362,8 +362,33 @@ impl<'s> PyFacts<'s> {
         let receiver = f.child_by_field_name("object").map_or(String::new(), |o| self.text(o).to_ascii_lowercase());
         let last_receiver = receiver.rsplit('.').next().unwrap_or("").trim_start_matches('_');
         CLIENT_METHODS.contains(&name)
-            || (HTTP_VERBS.contains(&name) && CLIENT_WORDS.iter().any(|w| last_receiver.contains(w)))
+            || (HTTP_VERBS.contains(&name)
+                && CLIENT_WORDS.iter().any(|w| last_receiver.contains(w))
+                && !self.is_orm_session_call(call, name, last_receiver))
             || (name == "create" && LLM_RECEIVERS.contains(&last_receiver))
+    }
+
+    /// `session.get(Model, id)` / `session.delete(row)` on a receiver named only "session": an ORM session's
+    /// methods of the same names, unless the first argument looks like a URL (a string, or a name saying url, uri,
+    /// endpoint or path) or a `url=` is passed, as for `requests.Session` or aiohttp's `ClientSession`.
+    fn is_orm_session_call(&self, call: Node<'s>, name: &str, receiver: &str) -> bool {
+        if !matches!(name, "get" | "delete") || CLIENT_WORDS.iter().any(|w| *w != "session" && receiver.contains(w)) {
+            return false;
+        }
+        let Some(args) = call.child_by_field_name("arguments") else { return false };
+        let mut named = named_children(args);
+        let Some(first) = named.next() else { return true };
+        let url_like = |n: Node<'s>| match n.kind() {
+            "string" | "concatenated_string" | "binary_operator" => true,
+            "identifier" | "attribute" | "subscript" | "call" => {
+                let text = self.text(n).to_ascii_lowercase();
+                ["url", "uri", "endpoint", "path", "href"].iter().any(|w| text.contains(w))
+            }
+            _ => false,
+        };
+        let url_keyword = named_children(args)
+            .any(|a| a.kind() == "keyword_argument" && a.child_by_field_name("name").is_some_and(|k| self.text(k) == "url"));
+        !(url_like(first) || url_keyword)
     }
 
     /// Does the file activate the threading instrumentation (`ThreadingInstrumentor().instrument()`), which makes

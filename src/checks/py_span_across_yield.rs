@@ -34,14 +34,15 @@ fn run<'t>(cx: &FileCx<'t>, func: Node<'t>, _: &Captures<'t>) -> Vec<Hit> {
     }
     let Some(body) = func.child_by_field_name("body") else { return hits };
     let exempt = std::cell::OnceCell::new();
-    let is_exempt = || *exempt.get_or_init(|| is_context_manager(cx, func));
+    let is_exempt = || *exempt.get_or_init(|| is_context_manager(cx, func) || is_grpc_server_stream(cx, func));
     if !hits.is_empty() && is_exempt() {
         return Vec::new();
     }
     // `with <span>:` blocks that enclose a yield of this generator
     for with in syntax::find_all(body, is_function, |n| n.kind() == "with_statement") {
         let Some(call) = py.span_with_item(with) else { continue };
-        if let Some(y) = yields.iter().find(|y| syntax::contains(with, **y)) {
+        // bare `yield` statements only: a hand-made context manager, whose caller's work is meant to run in the span
+        if let Some(y) = yields.iter().find(|y| syntax::contains(with, **y) && !is_suspension_point(**y)) {
             if is_exempt() {
                 return Vec::new();
             }
@@ -62,7 +63,7 @@ fn run<'t>(cx: &FileCx<'t>, func: Node<'t>, _: &Captures<'t>) -> Vec<Hit> {
             continue;
         }
         let next_yield = yields.iter().find(|y| y.start_byte() > n.end_byte());
-        let Some(y) = next_yield else { continue };
+        let Some(y) = next_yield.filter(|y| !is_suspension_point(**y)) else { continue };
         let detach_between = syntax::find_first(body, is_function, |d| {
             py.call_name(d) == Some("detach") && d.start_byte() > n.end_byte() && d.end_byte() < y.start_byte()
         });
@@ -92,6 +93,25 @@ fn is_context_manager(cx: &FileCx<'_>, func: Node<'_>) -> bool {
     Preorder::new(cx.root()).any(|n| {
         py.call_name(n) == Some("Depends")
             && n.child_by_field_name("arguments").and_then(|a| a.named_child(0)).is_some_and(|a| cx.text(a) == name)
+    })
+}
+
+/// A bare `yield` statement: it yields no item, so the generator is not a stream but a hand-made context manager
+/// (`gen = cm(); next(gen); work(); next(gen, None)`): the caller's work between the two `next` calls is meant to run
+/// in the span. `item = yield` (a consumer fed by `send`) is not one.
+fn is_suspension_point(y: Node<'_>) -> bool {
+    y.named_child_count() == 0 && y.parent().is_some_and(|p| p.kind() == "expression_statement")
+}
+
+/// Methods of a gRPC servicer or server interceptor class (a base named `…Servicer` or `…ServerInterceptor`), and
+/// functions nested in them: the gRPC server iterates a streaming handler's generator itself, in the RPC's thread or
+/// task, and between items runs only its own code that sends the message, so nothing else runs under the span.
+fn is_grpc_server_stream(cx: &FileCx<'_>, func: Node<'_>) -> bool {
+    syntax::ancestors(func).filter(|a| a.kind() == "class_definition").any(|class| {
+        let bases = class.child_by_field_name("superclasses").map_or("", |s| cx.text(s));
+        bases
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .any(|b| !b.is_empty() && (b.ends_with("Servicer") || b.ends_with("ServerInterceptor")))
     })
 }
 
