@@ -24,11 +24,35 @@ fn python_imported_functions_and_pools_are_seen_through_the_index() {
     // jobs.py: a re-exported function doing HTTP, a module attribute, and an imported module-level thread pool;
     // offload.py: a helper with no context of its own that a handler of another module (api/views.py) calls (not
     // the one only startup and a test call, nor the one nobody calls); stream.py: a span helper of another module
-    // held across a `yield`, and an imported pool in that helper's scope
-    let want = vec![("jobs.py", 19), ("jobs.py", 25), ("jobs.py", 31), ("offload.py", 7), ("stream.py", 8), ("stream.py", 21)];
+    // held across a `yield`, and an imported pool in that helper's scope; consume.py: pika callbacks and a Kafka
+    // loop's handler of another module (workers/handlers.py) that start spans without extract (not the one that
+    // extracts, nor the one that starts no span)
+    let want = vec![
+        ("consume.py", 9),
+        ("consume.py", 12),
+        ("consume.py", 17),
+        ("jobs.py", 19),
+        ("jobs.py", 25),
+        ("jobs.py", 31),
+        ("offload.py", 7),
+        ("stream.py", 8),
+        ("stream.py", 21),
+    ];
     assert_eq!(at, want, "{with:#?}");
     let executor: Vec<_> = with.iter().filter(|f| f.2.contains("another thread") && f.0 == "jobs.py").collect();
     assert!(executor.iter().all(|f| f.2.contains("the spans started there")), "the far side is known: {with:#?}");
+}
+
+#[test]
+fn python_consumer_handlers_of_another_module_are_labelled_there() {
+    let options = RunOptions::default();
+    let report = lint_paths(&[Path::new("tests/fixtures/projects/python/shop/workers").to_path_buf()], &options).expect("rules load");
+    let consumer: Vec<_> = report.unsuppressed().filter(|f| &*f.rule == "py/consumer-without-extract").collect();
+    assert_eq!(consumer.len(), 3, "{consumer:#?}");
+    for f in consumer {
+        let labels: Vec<&str> = f.labels.iter().map(|l| l.message.as_str()).collect();
+        assert!(labels.iter().any(|l| l.contains("another module")), "{labels:?}");
+    }
 }
 
 #[test]

@@ -21,6 +21,13 @@ pub trait ProjectFacts: std::fmt::Debug + Send + Sync {
     /// Does the project function `qualified` open a span scope for a `with` block (a `@contextmanager` yielding
     /// inside `start_as_current_span`, or one returning such a call)? `None`: not a project function.
     fn opens_span_scope(&self, qualified: &str) -> Option<bool>;
+    /// Does the project function `qualified`, run as a message handler, start a span with the current context (or
+    /// read the current span) without calling `extract(...)`, itself or through its module's functions it calls?
+    /// Followed through re-exports. `None`: not a project function.
+    fn py_starts_unextracted(&self, qualified: &str) -> Option<bool> {
+        let _ = qualified;
+        None
+    }
     /// A call, from another file of this Rust file's crate, of its function `name` (a method of the `impl` type
     /// `owner` when given), made inside a span scope there (or in a function a same-file caller calls from one).
     fn rust_traced_caller(&self, name: &str, owner: Option<&str>) -> Option<RemoteCaller> {

@@ -13,7 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
     captures: &["method"],
     vars: &["what"],
     variants: &[],
-    labels: &["use"],
+    labels: &["use", "elsewhere"],
     run: CheckFn::Match(run),
 };
 
@@ -69,19 +69,47 @@ fn run<'t>(cx: &FileCx<'t>, node: Node<'t>, caps: &Captures<'t>) -> Option<Hit> 
         }
         _ => {
             let method = caps.get("method")?;
-            let handler = callback(cx, node, cx.text(method))?;
             let func = node.child_by_field_name("function").unwrap_or(node);
-            (format!("`{}` callback", cx.text(method)), handler, func.byte_range())
+            let what = format!("`{}` callback", cx.text(method));
+            match callback(cx, node, cx.text(method))? {
+                Handler::Here(handler) => (what, handler, func.byte_range()),
+                // defined in another module of the project, which the index says starts spans without extract
+                Handler::Elsewhere(arg) => {
+                    return (!instrumented(py)).then(|| Hit::at(func.byte_range()).var("what", what).label("elsewhere", arg));
+                }
+            }
         }
     };
     if instrumented(py) {
         return None;
     }
-    let use_site = py.implicit_span_start(body)?;
     if py.calls_any(body, &["extract"]) {
         return None;
     }
-    Some(Hit::at(at).var("what", what).label("use", use_site.child_by_field_name("function").unwrap_or(use_site)))
+    let hit = Hit::at(at).var("what", what);
+    match py.implicit_span_start(body) {
+        Some(use_site) => Some(hit.label("use", use_site.child_by_field_name("function").unwrap_or(use_site))),
+        // a consumer's loop (not a plain queue's) calling a handler of another module
+        None if !is_queue_loop(py, node) => Some(hit.label("elsewhere", unextracted_call_elsewhere(py, body)?)),
+        None => None,
+    }
+}
+
+fn is_queue_loop(py: &PyFacts, node: Node<'_>) -> bool {
+    node.kind() == "while_statement" && node.child_by_field_name("body").and_then(|b| polls(py, b)) == Some(Poll::Queue)
+}
+
+/// The callee of a call in `body` that names a function of another module of the project which starts spans
+/// without `extract(...)` (by the project index).
+fn unextracted_call_elsewhere<'t>(py: &PyFacts<'t>, body: Node<'t>) -> Option<Node<'t>> {
+    let project = py.project.as_ref()?;
+    Preorder::new(body).filter(|n| n.kind() == "call").find_map(|call| {
+        let callee = call.child_by_field_name("function")?;
+        if py.local_function(callee).is_some() {
+            return None;
+        }
+        (project.py_starts_unextracted(&py.resolve(callee)?) == Some(true)).then_some(callee)
+    })
 }
 
 fn header(cx: &FileCx<'_>, node: Node<'_>, end: usize) -> String {
@@ -141,9 +169,16 @@ fn is_queue(py: &PyFacts, expr: Node<'_>) -> bool {
     last.contains("queue") || last == "q"
 }
 
+/// A consumer's callback: its body in this file, or the argument that names a function of another module.
+enum Handler<'t> {
+    Here(Node<'t>),
+    Elsewhere(Node<'t>),
+}
+
 /// The handler of `channel.basic_consume(queue, on_message_callback=cb)` (pika 1.x, also positional; pika 0.x takes
-/// the callback first) or aio-pika `queue.consume(cb)`: a lambda or a same-file function.
-fn callback<'t>(cx: &FileCx<'t>, call: Node<'t>, method: &str) -> Option<Node<'t>> {
+/// the callback first) or aio-pika `queue.consume(cb)`: a lambda or a same-file function, or (with the project index)
+/// an imported project function that starts spans without `extract(...)`.
+fn callback<'t>(cx: &FileCx<'t>, call: Node<'t>, method: &str) -> Option<Handler<'t>> {
     let py = cx.py();
     let candidates: Vec<Node<'t>> = if method == "basic_consume" {
         if !py.imports.values().any(|q| q.starts_with("pika")) {
@@ -158,8 +193,14 @@ fn callback<'t>(cx: &FileCx<'t>, call: Node<'t>, method: &str) -> Option<Node<'t
         positional_arg(call, 0).or_else(|| py.keyword_arg(call, "callback")).into_iter().collect()
     };
     candidates.into_iter().find_map(|c| match c.kind() {
-        "lambda" => Some(c),
-        "identifier" | "attribute" => py.local_function(c),
+        "lambda" => Some(Handler::Here(c)),
+        "identifier" | "attribute" => match py.local_function(c) {
+            Some(f) => Some(Handler::Here(f)),
+            None => {
+                let project = py.project.as_ref()?;
+                (project.py_starts_unextracted(&py.resolve(c)?) == Some(true)).then_some(Handler::Elsewhere(c))
+            }
+        },
         _ => None,
     })
 }

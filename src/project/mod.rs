@@ -17,7 +17,7 @@ use crate::analysis::{JsExport, ProjectFacts, RemoteCaller};
 use js_module::JsModule;
 use js_resolve::PathMap;
 use py_callers::PySources;
-use py_module::PyModule;
+use py_module::{PyFunction, PyModule};
 use rs_sources::{RsCrate, RsFile};
 use sources::SourceFile;
 
@@ -190,18 +190,18 @@ impl ProjectIndex {
         depth < DEPTH && function.calls.iter().any(|c| self.traced_work(&module.path, c, depth + 1, seen) == Some(true))
     }
 
-    /// Does `dotted` (as imported in the module at `from`) name a project function that opens a span scope, followed
-    /// through re-exports? `None`: not a project function.
-    fn opens_span_scope(&self, from: &Path, dotted: &str, depth: usize) -> Option<bool> {
+    /// The facts of the project function `dotted` (as imported in the module at `from`: `name` or `Class.method`),
+    /// followed through re-exports, as `pick` reads them. `None`: not a project function.
+    fn py_function<T>(&self, from: &Path, dotted: &str, depth: usize, pick: &dyn Fn(&PyFunction) -> T) -> Option<T> {
         let (file, rest) = py_resolve::resolve(from, dotted)?;
         let module = self.python_module(&file)?;
         let key = rest.join(".");
         if let Some(function) = module.functions.get(key.as_str()) {
-            return Some(function.opens_span);
+            return Some(pick(function));
         }
         let [name] = rest.as_slice() else { return None };
         let target = module.imports.get(name.as_str())?;
-        (depth < DEPTH).then(|| self.opens_span_scope(&file, target, depth + 1)).flatten()
+        (depth < DEPTH).then(|| self.py_function(&file, target, depth + 1, pick)).flatten()
     }
 
     /// What the module global `dotted` (as imported in the module at `from`) was constructed from, followed through
@@ -235,7 +235,11 @@ impl ProjectFacts for FileView {
     }
 
     fn opens_span_scope(&self, qualified: &str) -> Option<bool> {
-        self.index.opens_span_scope(&self.file, qualified, 0)
+        self.index.py_function(&self.file, qualified, 0, &|f| f.opens_span)
+    }
+
+    fn py_starts_unextracted(&self, qualified: &str) -> Option<bool> {
+        self.index.py_function(&self.file, qualified, 0, &|f| f.starts_unextracted)
     }
 
     fn rust_traced_caller(&self, name: &str, owner: Option<&str>) -> Option<RemoteCaller> {

@@ -31,6 +31,9 @@ pub struct PyFunction {
     pub calls: Vec<String>,
     /// It opens a span scope for its caller's `with` block (a span helper).
     pub opens_span: bool,
+    /// As a message handler: it starts a span with the current context (or reads the current span), itself or
+    /// through the same-file functions it calls, and never calls `extract(...)` there.
+    pub starts_unextracted: bool,
 }
 
 impl PyModule {
@@ -132,7 +135,8 @@ fn function<'s>(facts: &PyFacts<'s>, def: Node<'s>) -> PyFunction {
         }
         bodies = next;
     }
-    PyFunction { traced, calls, opens_span: facts.is_span_helper(def) }
+    let starts_unextracted = facts.implicit_span_start(def).is_some() && !facts.calls_any(def, &["extract"]);
+    PyFunction { traced, calls, opens_span: facts.is_span_helper(def), starts_unextracted }
 }
 
 #[cfg(test)]
@@ -163,5 +167,20 @@ mod tests {
         assert!(!m.functions["Repo.upload"].traced);
         assert!(m.functions["Repo.upload"].calls.is_empty(), "{:?}", m.functions["Repo.upload"].calls);
         assert_eq!(m.globals["io_pool"], "concurrent.futures.ThreadPoolExecutor");
+    }
+
+    #[test]
+    fn handlers_that_start_spans_without_extract_are_marked() {
+        let m = index(
+            "from opentelemetry import trace\nfrom opentelemetry.propagate import extract\n\
+             tracer = trace.get_tracer(__name__)\n\n\
+             def on_order(ch, method, props, body):\n    _handle(body)\n\n\
+             def _handle(body):\n    with tracer.start_as_current_span('order'):\n        pass\n\n\
+             def on_refund(ch, method, props, body):\n    ctx = extract(props.headers)\n    with tracer.start_as_current_span('refund', context=ctx):\n        pass\n\n\
+             def on_ping(ch, method, props, body):\n    return body\n",
+        );
+        assert!(m.functions["on_order"].starts_unextracted, "through a same-file callee");
+        assert!(!m.functions["on_refund"].starts_unextracted, "extracts");
+        assert!(!m.functions["on_ping"].starts_unextracted, "starts no span");
     }
 }
