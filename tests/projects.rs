@@ -87,12 +87,24 @@ fn typescript_async_exports_and_queues_of_other_modules_are_seen_through_the_ind
     let at: Vec<(&str, usize)> = with.iter().map(|f| (f.0.as_str(), f.1)).collect();
     // checkout.ts: async functions of another module (through a tsconfig `paths` alias, a namespace import and a
     // barrel's `export *`) called without `await`, and a BullMQ queue made in another module (imported directly
-    // and through a renaming re-export); the sync helper, the awaited call, a package's function and a Set are not
+    // and through a renaming re-export); the sync helper, the awaited call, a package's function and a Set are not;
+    // consume.ts: a kafkajs and an amqplib handler of another module (a `paths` alias, a namespace import) that start
+    // spans without extract, not the one that extracts nor the one that starts no span
     assert_eq!(
         at,
-        vec![("checkout.ts", 15), ("checkout.ts", 16), ("checkout.ts", 17), ("checkout.ts", 18), ("checkout.ts", 19)],
+        vec![
+            ("checkout.ts", 15),
+            ("checkout.ts", 16),
+            ("checkout.ts", 17),
+            ("checkout.ts", 18),
+            ("checkout.ts", 19),
+            ("consume.ts", 11),
+            ("consume.ts", 23)
+        ],
         "{with:#?}"
     );
+    let consumer: Vec<_> = with.iter().filter(|f| f.0 == "consume.ts").collect();
+    assert!(consumer.iter().all(|f| f.2.contains("kafkajs") || f.2.contains("amqplib")), "{consumer:#?}");
 }
 
 #[test]

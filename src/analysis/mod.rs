@@ -57,6 +57,9 @@ pub struct JsExport {
     pub is_async: bool,
     /// Constructed with `new <class>(..)`: the class's last name, and the module the class was imported from.
     pub constructed: Option<(String, Option<String>)>,
+    /// A function that, run as a message handler, starts a span or reads the active context implicitly without
+    /// calling `extract(...)` (itself or through its module's functions it calls).
+    pub starts_unextracted: bool,
 }
 
 /// Where another file calls a function from a span scope.

@@ -17,7 +17,7 @@ pub static CHECK: CheckDef = CheckDef {
     captures: &["method", "class"],
     vars: &["call", "system", "fix"],
     variants: &["worker-data"],
-    labels: &["use", "handler"],
+    labels: &["use", "handler", "elsewhere"],
     run: CheckFn::Match(run),
 };
 
@@ -33,7 +33,14 @@ fn run<'t>(cx: &FileCx<'t>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit
     if system.instrumented_in(&cx.js_project) {
         return None;
     }
-    let body = facts.callback_body(handler)?;
+    let Some(body) = facts.callback_body(handler) else {
+        // a kafkajs or amqplib handler imported from another module of the project that starts spans without
+        // extract there (the words `eachMessage`, `eachBatch` and `consume(` let such a file through the prefilter)
+        let from_project = matches!(system, System::Kafkajs | System::Amqplib) && imported_unextracted(cx, handler);
+        return from_project.then(|| {
+            Hit::at(at).var("call", shown).var("system", system.name()).var("fix", system.extract_fix()).label("elsewhere", handler)
+        });
+    };
     let use_site = implicit_context_use(facts, body)?;
     if calls_named(facts, body, EXTRACT) {
         return None;
@@ -50,6 +57,32 @@ fn run<'t>(cx: &FileCx<'t>, report: Node<'t>, caps: &Captures<'t>) -> Option<Hit
         hit.labels.push(("handler", body.start_byte()..body.start_byte() + first));
     }
     Some(hit)
+}
+
+/// Is `handler` (`onOrder`, `handlers.onOrder` on a namespace import, `{ eachMessage }`) a function that a module of
+/// the project exports and that starts spans without `extract(...)`: asked of the project index, so never with
+/// `--no-project`.
+fn imported_unextracted(cx: &FileCx<'_>, handler: Node<'_>) -> bool {
+    let Some(project) = cx.project.as_ref() else { return false };
+    let facts = cx.js();
+    let handler = unparen(handler);
+    let (local, member) = match handler.kind() {
+        "identifier" | "shorthand_property_identifier" => (cx.text(handler), None),
+        "member_expression" => {
+            let (Some(object), Some(property)) = (handler.child_by_field_name("object"), handler.child_by_field_name("property")) else {
+                return false;
+            };
+            (cx.text(object), Some(cx.text(property)))
+        }
+        _ => return false,
+    };
+    let Some((module, exported)) = facts.import_of(local) else { return false };
+    let name = match (member, exported) {
+        (Some(member), "*") => member,
+        (Some(_), _) => return false,
+        (None, exported) => exported,
+    };
+    project.js_export(module, name).is_some_and(|e| e.starts_unextracted)
 }
 
 /// The system, handler and the node to report of a handler registration.

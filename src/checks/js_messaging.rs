@@ -1,13 +1,12 @@
 //! The message systems the JavaScript consumer/producer rules know (kafkajs, amqplib, BullMQ, worker_threads, gRPC,
 //! Redis and NATS pub/sub): how a file uses each, which auto-instrumentation propagates for the user, and the
 //! concrete carrier code of each fix.
-use std::collections::HashSet;
-
 use tree_sitter::Node;
 
+pub use crate::analysis::js::context_use::calls_named;
 use crate::analysis::js::{is_function, JsFacts};
 use crate::jsmodel::JsProject;
-use crate::syntax::{named_children, unparen, Preorder};
+use crate::syntax::{named_children, unparen};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum System {
@@ -116,38 +115,6 @@ impl System {
             System::Grpc | System::Redis | System::Nats => "Inject the active context into a carrier sent with the message (`propagation.inject(context.active(), carrier)`) and extract it on the consuming side.",
         }
     }
-}
-
-/// Does `func` (its whole body, nested callbacks included) or a same-file function it calls (two levels deep) call a
-/// function or method named one of `names` (`extract`, `inject`).
-pub fn calls_named(facts: &JsFacts, func: Node<'_>, names: &[&str]) -> bool {
-    let mut seen = HashSet::new();
-    calls_named_in(facts, func, names, 0, &mut seen)
-}
-
-fn calls_named_in(facts: &JsFacts, node: Node<'_>, names: &[&str], depth: usize, seen: &mut HashSet<usize>) -> bool {
-    if !seen.insert(node.id()) {
-        return false;
-    }
-    let mut callees = Vec::new();
-    for n in Preorder::new(node) {
-        if n.kind() != "call_expression" {
-            continue;
-        }
-        if facts.callee_name(n).is_some_and(|c| names.contains(&c)) {
-            return true;
-        }
-        if depth < 2 {
-            if let Some(f) = n.child_by_field_name("function") {
-                callees.push(f);
-            }
-        }
-    }
-    callees.into_iter().any(|callee| {
-        let callee = unparen(callee);
-        let local = callee.kind() == "identifier" || facts.text(callee).starts_with("this.");
-        local && facts.callback_body(callee).is_some_and(|f| calls_named_in(facts, f, names, depth + 1, seen))
-    })
 }
 
 /// The value of property `key` in an object literal (`{ key: v }`, `{ key }`, or a method `key() {}`).

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Parser};
 
+use crate::analysis::js::context_use::{calls_named, implicit_context_use};
 use crate::analysis::js::JsFacts;
 use crate::analysis::JsExport;
 use crate::lang::Lang;
@@ -65,8 +66,7 @@ impl JsModule {
                 if value.kind() == "identifier" {
                     self.define(facts, "default".into(), facts.text(value));
                 } else if crate::analysis::js::is_function(value) {
-                    let is_async = crate::analysis::js::is_async(value) && !crate::analysis::js::is_generator(value);
-                    self.exports.insert("default".into(), JsExport { is_async, constructed: None });
+                    self.exports.insert("default".into(), function_export(facts, value));
                 }
             }
             return;
@@ -126,11 +126,10 @@ impl JsModule {
             if right.kind() == "identifier" {
                 self.define(facts, name.to_string(), facts.text(right));
             } else if crate::analysis::js::is_function(right) {
-                let is_async = crate::analysis::js::is_async(right) && !crate::analysis::js::is_generator(right);
-                self.exports.insert(name.to_string(), JsExport { is_async, constructed: None });
+                self.exports.insert(name.to_string(), function_export(facts, right));
             } else if right.kind() == "new_expression" {
                 let constructed = constructor(facts, right);
-                self.exports.insert(name.to_string(), JsExport { is_async: false, constructed });
+                self.exports.insert(name.to_string(), JsExport { constructed, ..JsExport::default() });
             }
         }
     }
@@ -147,8 +146,30 @@ impl JsModule {
             let from = facts.imported.get(class).map(|(m, _)| m.clone());
             (class.clone(), from)
         });
-        self.exports.insert(exported, JsExport { is_async, constructed });
+        let starts_unextracted =
+            facts.functions.get(local).and_then(|range| function_at(facts.root, range)).is_some_and(|f| starts_unextracted(facts, f));
+        self.exports.insert(exported, JsExport { is_async, constructed, starts_unextracted });
     }
+}
+
+/// What an exported function expression is.
+fn function_export(facts: &JsFacts<'_>, func: Node<'_>) -> JsExport {
+    let is_async = crate::analysis::js::is_async(func) && !crate::analysis::js::is_generator(func);
+    JsExport { is_async, constructed: None, starts_unextracted: starts_unextracted(facts, func) }
+}
+
+/// Run as a message handler, does `func` start a span or read the active context implicitly without `extract(...)`?
+fn starts_unextracted(facts: &JsFacts<'_>, func: Node<'_>) -> bool {
+    implicit_context_use(facts, func).is_some() && !calls_named(facts, func, &["extract"])
+}
+
+/// The function whose node spans exactly `range`.
+fn function_at<'t>(root: Node<'t>, range: &std::ops::Range<usize>) -> Option<Node<'t>> {
+    let mut node = root.descendant_for_byte_range(range.start, range.end)?;
+    while !crate::analysis::js::is_function(node) || node.byte_range() != *range {
+        node = node.parent()?;
+    }
+    Some(node)
 }
 
 /// The names a declaration binds: a function or class name, or each `const`/`let`/`var` declarator's name.

@@ -11,6 +11,7 @@ use tree_sitter::Node;
 use crate::syntax::{self, Preorder};
 
 mod bindings;
+pub mod context_use;
 mod scopes;
 mod syntax_helpers;
 
