@@ -327,14 +327,14 @@ impl<'s> PyFacts<'s> {
     /// project that does traced work (by the project index)? `None`: not project code, or no index.
     pub fn imported_work(&self, callee: Node<'_>) -> Option<bool> {
         let project = self.project.as_ref()?;
-        self.resolve(callee).and_then(|q| project.traced_work(&q))
+        self.project_names(callee).iter().find_map(|q| project.traced_work(q))
     }
 
     /// What the imported global `expr` names (`io_pool` from `from app.pools import io_pool`) was constructed from in
     /// its own module, by the project index.
     pub fn imported_construction(&self, expr: Node<'_>) -> Option<String> {
         let project = self.project.as_ref()?;
-        project.constructed_from(&self.resolve(expr)?)
+        self.project_names(expr).iter().find_map(|q| project.constructed_from(q))
     }
 
     fn has_span_decorator(&self, func: Node<'s>) -> bool {

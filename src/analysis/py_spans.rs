@@ -94,7 +94,7 @@ impl<'s> PyFacts<'s> {
                 // it: a file without `span` in it is never parsed for them)
                 None => {
                     self.text(f).contains("span")
-                        && self.project.as_ref().zip(self.resolve(f)).is_some_and(|(p, q)| p.opens_span_scope(&q) == Some(true))
+                        && self.project.as_ref().is_some_and(|p| self.project_names(f).iter().any(|q| p.opens_span_scope(q) == Some(true)))
                 }
             })
     }

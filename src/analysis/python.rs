@@ -12,6 +12,8 @@ pub struct PyFacts<'s> {
     pub root: Node<'s>,
     /// Local name → qualified name, from every import in the file.
     pub imports: HashMap<String, String>,
+    /// The modules of `from m import *` statements, in file order (`.helpers` for a relative one).
+    pub glob_imports: Vec<String>,
     /// Binding text (`pool`, `self._pool`) → qualified name of what it was constructed from (`x = C(...)`,
     /// `with C(...) as x`, `x: C`). Same-file classes are named `local:<Class>`.
     pub constructed: HashMap<String, String>,
@@ -57,7 +59,7 @@ pub struct LeadingImport {
 }
 
 /// `module.name`, where a relative module that is only dots (`from . import x`) takes no extra dot: `.x`, `..x`.
-fn join_module(module: &str, name: &str) -> String {
+pub fn join_module(module: &str, name: &str) -> String {
     if module.ends_with('.') {
         format!("{module}{name}")
     } else {
@@ -71,6 +73,7 @@ impl<'s> PyFacts<'s> {
             source,
             root,
             imports: HashMap::new(),
+            glob_imports: Vec::new(),
             constructed: HashMap::new(),
             constructed_in: HashMap::new(),
             constructed_in_class: HashMap::new(),
@@ -135,6 +138,9 @@ impl<'s> PyFacts<'s> {
     fn import_from(&mut self, node: Node<'_>) {
         let Some(module) = node.child_by_field_name("module_name") else { return };
         let module = compact(self.text(module));
+        if named_children(node).any(|c| c.kind() == "wildcard_import") {
+            self.glob_imports.push(module.clone());
+        }
         let mut cursor = node.walk();
         for name in node.children_by_field_name("name", &mut cursor) {
             match name.kind() {
@@ -241,6 +247,27 @@ impl<'s> PyFacts<'s> {
                 Some(format!("{object}.{}", self.text(expr.child_by_field_name("attribute")?)))
             }
             _ => None,
+        }
+    }
+
+    /// The dotted names `expr` may have in the project: what [`Self::resolve`] gives, or else, for a name that no
+    /// import binds and that is no function of the file, that name in each module of a `from m import *`, in file
+    /// order (the project index answers for the one that defines it).
+    pub fn project_names(&self, expr: Node<'_>) -> Vec<String> {
+        if let Some(q) = self.resolve(expr) {
+            return vec![q];
+        }
+        match expr.kind() {
+            "identifier" if self.local_function(expr).is_none() => {
+                self.glob_imports.iter().map(|m| join_module(m, self.text(expr))).collect()
+            }
+            "attribute" => {
+                let (Some(object), Some(attribute)) = (expr.child_by_field_name("object"), expr.child_by_field_name("attribute")) else {
+                    return Vec::new();
+                };
+                self.project_names(object).into_iter().map(|q| format!("{q}.{}", self.text(attribute))).collect()
+            }
+            _ => Vec::new(),
         }
     }
 

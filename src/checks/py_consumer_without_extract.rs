@@ -108,7 +108,7 @@ fn unextracted_call_elsewhere<'t>(py: &PyFacts<'t>, body: Node<'t>) -> Option<No
         if py.local_function(callee).is_some() {
             return None;
         }
-        (project.py_starts_unextracted(&py.resolve(callee)?) == Some(true)).then_some(callee)
+        py.project_names(callee).iter().any(|q| project.py_starts_unextracted(q) == Some(true)).then_some(callee)
     })
 }
 
@@ -198,7 +198,7 @@ fn callback<'t>(cx: &FileCx<'t>, call: Node<'t>, method: &str) -> Option<Handler
             Some(f) => Some(Handler::Here(f)),
             None => {
                 let project = py.project.as_ref()?;
-                (project.py_starts_unextracted(&py.resolve(c)?) == Some(true)).then_some(Handler::Elsewhere(c))
+                py.project_names(c).iter().any(|q| project.py_starts_unextracted(q) == Some(true)).then_some(Handler::Elsewhere(c))
             }
         },
         _ => None,

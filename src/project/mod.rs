@@ -153,10 +153,8 @@ impl ProjectIndex {
             [name] => match module.functions.get(name.as_str()) {
                 Some(_) => Some(self.function_traced(&module, name, depth, seen)),
                 // re-exported (`from .client import fetch` in a package's `__init__`)
-                None => {
-                    let target = module.imports.get(name.as_str())?;
-                    (depth < DEPTH).then(|| self.traced_work(&file, target, depth + 1, seen)).flatten()
-                }
+                None if depth < DEPTH => module.origins(name).iter().find_map(|t| self.traced_work(&file, t, depth + 1, seen)),
+                None => None,
             },
             [class, method] => {
                 let key = format!("{class}.{method}");
@@ -166,7 +164,7 @@ impl ProjectIndex {
                 // inherited from a base class of another module, or a class re-exported
                 let bases = match module.classes.get(class.as_str()) {
                     Some(bases) => bases.clone(),
-                    None => vec![module.imports.get(class.as_str())?.clone()],
+                    None => module.origins(class),
                 };
                 if depth >= DEPTH {
                     return None;
@@ -200,8 +198,10 @@ impl ProjectIndex {
             return Some(pick(function));
         }
         let [name] = rest.as_slice() else { return None };
-        let target = module.imports.get(name.as_str())?;
-        (depth < DEPTH).then(|| self.py_function(&file, target, depth + 1, pick)).flatten()
+        if depth >= DEPTH {
+            return None;
+        }
+        module.origins(name).iter().find_map(|t| self.py_function(&file, t, depth + 1, pick))
     }
 
     /// What the module global `dotted` (as imported in the module at `from`) was constructed from, followed through
@@ -213,8 +213,10 @@ impl ProjectIndex {
         if let Some(q) = module.globals.get(name.as_str()) {
             return Some(q.clone());
         }
-        let target = module.imports.get(name.as_str())?;
-        (depth < DEPTH).then(|| self.constructed_from(&file, target, depth + 1)).flatten()
+        if depth >= DEPTH {
+            return None;
+        }
+        module.origins(name).iter().find_map(|t| self.constructed_from(&file, t, depth + 1))
     }
 }
 

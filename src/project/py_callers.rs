@@ -54,9 +54,12 @@ pub fn traced_call(file: &SourceFile, target: &Path, name: &str, shown_from: &Pa
         if last != name {
             continue;
         }
-        let Some(dotted) = py.resolve(callee) else { continue };
-        let resolved = py_resolve::resolve(&file.path, &dotted);
-        if resolved.as_ref().map(|(f, rest)| (f.as_path(), rest.as_slice())) != Some((target, &[name.to_string()][..])) {
+        // `from pkg.helpers import *` binds the name too
+        let names_target = py.project_names(callee).iter().any(|dotted| {
+            let resolved = py_resolve::resolve(&file.path, dotted);
+            resolved.as_ref().map(|(f, rest)| (f.as_path(), rest.as_slice())) == Some((target, &[name.to_string()][..]))
+        });
+        if !names_target {
             continue;
         }
         let func = enclosing_function(call);

@@ -14,6 +14,8 @@ pub struct PyModule {
     pub path: PathBuf,
     /// Local name → dotted name, as the module imports it.
     pub imports: HashMap<String, String>,
+    /// The modules it imports with `from m import *`, in file order.
+    pub globs: Vec<String>,
     /// Module-level functions by name, methods as `Class.method`.
     pub functions: HashMap<String, PyFunction>,
     /// Class → its bases, dotted (imported ones only).
@@ -48,8 +50,13 @@ impl PyModule {
     }
 
     fn index<'s>(path: &Path, facts: &PyFacts<'s>) -> PyModule {
-        let mut module =
-            PyModule { path: path.to_path_buf(), imports: facts.imports.clone(), classes: facts.classes.clone(), ..PyModule::default() };
+        let mut module = PyModule {
+            path: path.to_path_buf(),
+            imports: facts.imports.clone(),
+            globs: facts.glob_imports.clone(),
+            classes: facts.classes.clone(),
+            ..PyModule::default()
+        };
         for item in named_children(facts.root).map(definition) {
             match item.kind() {
                 "function_definition" => {
@@ -85,6 +92,17 @@ impl PyModule {
             }
         }
         module
+    }
+}
+
+impl PyModule {
+    /// Where the module's name `name`, which it does not define, comes from: its import, or else that name in each
+    /// module it imports with `*`.
+    pub fn origins(&self, name: &str) -> Vec<String> {
+        match self.imports.get(name) {
+            Some(target) => vec![target.clone()],
+            None => self.globs.iter().map(|m| crate::analysis::python::join_module(m, name)).collect(),
+        }
     }
 }
 
