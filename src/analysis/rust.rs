@@ -24,6 +24,8 @@ pub struct RustFacts<'s> {
     pub root: Node<'s>,
     /// Local name → full path, from every `use` declaration.
     pub uses: HashMap<String, String>,
+    /// The paths of `use path::*;` declarations (`crate::pipeline`), in file order.
+    pub glob_uses: Vec<String>,
     /// Where a new `use` goes: after the last top-level `use`, or after inner attributes and leading comments.
     pub use_insert_at: usize,
     /// Whether the file uses `tracing` at all (else a fix uses OpenTelemetry's FutureExt).
@@ -38,6 +40,7 @@ impl<'s> RustFacts<'s> {
             source,
             root,
             uses: HashMap::new(),
+            glob_uses: Vec::new(),
             use_insert_at: 0,
             uses_tracing: source.contains("tracing"),
             function_index: std::cell::OnceCell::new(),
@@ -98,6 +101,12 @@ impl<'s> RustFacts<'s> {
                     self.use_tree(child, prefix);
                 }
             }
+            // `use crate::pipeline::*;`, `use super::{*, x}`
+            "use_wildcard" => {
+                let path = compact(self.text(node));
+                let path = path.strip_suffix('*').unwrap_or(&path).trim_end_matches(':');
+                self.glob_uses.push(if path.is_empty() { prefix.to_string() } else { join(prefix, path) });
+            }
             _ => {}
         }
     }
@@ -123,6 +132,7 @@ impl<'s> RustFacts<'s> {
                     source: self.source,
                     root: self.root,
                     uses: HashMap::new(),
+                    glob_uses: Vec::new(),
                     use_insert_at: 0,
                     uses_tracing: false,
                     function_index: std::cell::OnceCell::new(),

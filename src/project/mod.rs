@@ -111,7 +111,7 @@ impl ProjectIndex {
 
     /// A Rust source file of `krate`, read on first use.
     fn rust_file(&self, krate: &RsCrate, path: &Path) -> Option<Arc<RsFile>> {
-        Self::once(&self.rust_files, path, || RsFile::read(&krate.root, path))
+        Self::once(&self.rust_files, path, || RsFile::read(krate, path))
     }
 
     /// A call, from another module of the package of `from`, of its module-level function `name`, made in a span
@@ -134,7 +134,7 @@ impl ProjectIndex {
         if !from.starts_with(krate.root.join("src")) {
             return None;
         }
-        let mut target = rs_sources::module_path(&krate.root, from);
+        let mut target = krate.module_of(from);
         target.extend(owner.map(str::to_string));
         target.push(name.to_string());
         krate

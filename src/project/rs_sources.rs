@@ -2,6 +2,7 @@
 //! file's module path (`src/sink/writer.rs` → `sink::writer` under the crate root), and the calls of a function from the crate's
 //! other files that are made inside a span scope there. A file is read only when a question names a function, parsed
 //! only when its text contains that name, and both at most once per run.
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use tree_sitter::Node;
@@ -17,6 +18,9 @@ use crate::syntax::{ancestors, compact, Preorder};
 pub struct RsCrate {
     pub root: PathBuf,
     pub files: Vec<PathBuf>,
+    /// Files that a `#[path = "..."] mod name;` declares, with their module path; found on first use (it reads every
+    /// file, as the first question about the crate's callers does anyway).
+    path_modules: std::sync::OnceLock<HashMap<PathBuf, Vec<String>>>,
 }
 
 /// One source file of a crate, read on first use and parsed when a question's name occurs in it.
@@ -35,8 +39,69 @@ impl RsCrate {
     /// The crate at `root`, with the `.rs` files under its `src/`.
     pub fn list(root: PathBuf) -> Option<RsCrate> {
         let files = list_files(&root.join("src"), "rs")?;
-        Some(RsCrate { root, files })
+        Some(RsCrate { root, files, path_modules: std::sync::OnceLock::new() })
     }
+
+    /// The module path of the crate file `file`: the one a `#[path]` attribute gives it, or else the one its place
+    /// in the file tree gives ([`module_path`]).
+    pub fn module_of(&self, file: &Path) -> Vec<String> {
+        let declared = self.path_modules.get_or_init(|| self.find_path_modules());
+        declared.get(file).cloned().unwrap_or_else(|| module_path(&self.root, file))
+    }
+
+    /// Every `#[path = "x.rs"] mod name;` of the crate's files, resolved against the declaring file's directory
+    /// (one level: a file declared so takes the declaring module's path plus `name`).
+    fn find_path_modules(&self) -> HashMap<PathBuf, Vec<String>> {
+        let mut out = HashMap::new();
+        for file in &self.files {
+            let Some(source) = super::sources::read_source(file) else { continue };
+            if !source.contains("#[path") {
+                continue;
+            }
+            let Some(dir) = file.parent() else { continue };
+            for (path, name) in path_attributes(&source) {
+                let mut module = module_path(&self.root, file);
+                module.push(name);
+                out.insert(crate::files::lexically_clean(&dir.join(path)), module);
+            }
+        }
+        out
+    }
+}
+
+/// The `(path, module name)` of each `#[path = "..."] mod name;` in `source`, other attributes and a visibility
+/// between them allowed; `mod name { .. }` blocks and `cfg_attr` paths are not read.
+fn path_attributes(source: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = source;
+    while let Some(at) = rest.find("#[path") {
+        rest = &rest[at + "#[path".len()..];
+        let Some(value) = rest.trim_start().strip_prefix('=').map(str::trim_start).and_then(|v| v.strip_prefix('"')) else {
+            continue;
+        };
+        let Some(end) = value.find('"') else { break };
+        let path = &value[..end];
+        let Some(close) = value[end..].find(']') else { break };
+        let mut after = value[end + close + 1..].trim_start();
+        // further attributes (`#[cfg(unix)]`) and a visibility
+        while after.starts_with("#[") {
+            let Some(e) = after.find(']') else { break };
+            after = after[e + 1..].trim_start();
+        }
+        if let Some(v) = after.strip_prefix("pub") {
+            after = v.trim_start();
+            if after.starts_with('(') {
+                after = after.find(')').map_or("", |e| &after[e + 1..]).trim_start();
+            }
+        }
+        let Some(decl) = after.strip_prefix("mod ") else { continue };
+        let name: String = decl.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let terminated = decl.trim_start()[name.len()..].trim_start().starts_with(';');
+        if !name.is_empty() && terminated {
+            out.push((path.to_string(), name));
+        }
+    }
+    out
 }
 
 /// The module path of a crate file: `src/lib.rs`, `src/main.rs` → `[]`; `src/a/mod.rs`, `src/a.rs` → `["a"]`;
@@ -57,8 +122,8 @@ pub fn module_path(root: &Path, file: &Path) -> Vec<String> {
 }
 
 impl RsFile {
-    pub fn read(root: &Path, path: &Path) -> Option<RsFile> {
-        Some(RsFile { module: module_path(root, path), file: SourceFile::read(path, Lang::Rust)? })
+    pub fn read(krate: &RsCrate, path: &Path) -> Option<RsFile> {
+        Some(RsFile { module: krate.module_of(path), file: SourceFile::read(path, Lang::Rust)? })
     }
 
     /// A call in this file of `target` (the function's full path from the crate root, `sink::build` or
@@ -75,7 +140,16 @@ impl RsFile {
             if !matches!(callee.kind(), "identifier" | "scoped_identifier") || !rs.text(callee).ends_with(name.as_str()) {
                 continue;
             }
-            if self.full_path(&rs, callee) != target {
+            let named = self.full_path(&rs, callee) == target
+                // a bare name that a `use path::*;` brings in
+                || (callee.kind() == "identifier"
+                    && !rs.uses.contains_key(rs.text(callee))
+                    && rs.glob_uses.iter().any(|g| {
+                        let mut path = self.absolute(g, false);
+                        path.push(name.clone());
+                        path == target
+                    }));
+            if !named {
                 continue;
             }
             let func = ancestors(call).find(|a| a.kind() == "function_item");
@@ -93,6 +167,11 @@ impl RsFile {
     fn full_path(&self, rs: &RustFacts<'_>, callee: Node<'_>) -> Vec<String> {
         let resolved = rs.resolve(callee);
         let bare = compact(rs.text(callee)) == resolved && !resolved.contains("::");
+        self.absolute(&resolved, bare)
+    }
+
+    /// A path as written in this module (`crate::a`, `self::a`, `super::a`, `a`), as segments from the crate root.
+    fn absolute(&self, resolved: &str, bare: bool) -> Vec<String> {
         let mut segments: Vec<&str> = resolved.split("::").collect();
         let mut out: Vec<String> = Vec::new();
         match segments.first().copied() {
@@ -121,8 +200,18 @@ impl RsFile {
 
 #[cfg(test)]
 mod tests {
-    use super::module_path;
+    use super::{module_path, path_attributes};
     use std::path::Path;
+
+    #[test]
+    fn path_attributes_are_read_with_their_module_names() {
+        let source = "#[path = \"platform/linux.rs\"]\nmod sys;\n#[cfg(unix)]\n#[path=\"a/b.rs\"] #[allow(dead_code)] pub(crate) mod ab;\n\
+                      #[path = \"x.rs\"]\nmod inline { }\n#[path = \"broken\n";
+        assert_eq!(
+            path_attributes(source),
+            vec![("platform/linux.rs".to_string(), "sys".to_string()), ("a/b.rs".to_string(), "ab".to_string())]
+        );
+    }
 
     #[test]
     fn module_paths_follow_the_file_tree() {
