@@ -119,3 +119,13 @@ fn typescript_async_exports_and_queues_of_other_modules_are_seen_through_the_ind
 fn typescript_without_the_index_imported_names_are_unknown() {
     assert_eq!(findings("tests/fixtures/projects/ts", true), vec![]);
 }
+
+#[test]
+fn workspace_member_packages_resolve_by_name_through_their_exports() {
+    let with = findings("tests/fixtures/projects/workspace", false);
+    let at: Vec<(&str, usize)> = with.iter().map(|f| (f.0.as_str(), f.1)).collect();
+    // routes.ts imports `@acme/lib` and `@acme/lib/queues`: the member's package.json exports name dist/ files,
+    // whose source is under src/; the sync function, the awaited call and a package outside the workspace are not
+    assert_eq!(at, vec![("routes.ts", 13), ("routes.ts", 14)], "{with:#?}");
+    assert_eq!(findings("tests/fixtures/projects/workspace", true), vec![]);
+}

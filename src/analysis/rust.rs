@@ -24,7 +24,7 @@ pub struct RustFacts<'s> {
     pub root: Node<'s>,
     /// Local name → full path, from every `use` declaration.
     pub uses: HashMap<String, String>,
-    /// The paths of `use path::*;` declarations (`crate::pipeline`), in file order.
+    /// The paths of `use path::*;` declarations (`super::sink`), in file order.
     pub glob_uses: Vec<String>,
     /// Where a new `use` goes: after the last top-level `use`, or after inner attributes and leading comments.
     pub use_insert_at: usize,
@@ -101,7 +101,7 @@ impl<'s> RustFacts<'s> {
                     self.use_tree(child, prefix);
                 }
             }
-            // `use crate::pipeline::*;`, `use super::{*, x}`
+            // `use super::sink::*;`, `use super::{*, x}`
             "use_wildcard" => {
                 let path = compact(self.text(node));
                 let path = path.strip_suffix('*').unwrap_or(&path).trim_end_matches(':');

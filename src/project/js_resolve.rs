@@ -1,8 +1,11 @@
 //! JS/TS module resolution inside the project: relative specifiers (`./mailer`, `../lib/mailer.js`), index files,
 //! the `.js` → `.ts` mapping of TypeScript's ESM imports, and the nearest `tsconfig.json`/`jsconfig.json`'s
-//! `compilerOptions.paths` (`@/*` → `src/*`) and `baseUrl`, following a relative `extends`. Packages from
-//! `node_modules` are not the project: a bare specifier that no `paths` entry or `baseUrl` maps is not resolved.
+//! `compilerOptions.paths` (`@/*` → `src/*`) and `baseUrl`, following a relative `extends`, and the member packages
+//! of a workspace ([`Workspace`]). Packages from `node_modules` are not the project: a bare specifier that no `paths`
+//! entry, `baseUrl` or workspace member maps is not resolved.
 use std::path::{Path, PathBuf};
+
+use super::js_workspace::Workspace;
 
 /// Extensions tried after a specifier without one, in TypeScript's order.
 const EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
@@ -167,15 +170,17 @@ pub fn nearest_tsconfig(file: &Path) -> Option<PathBuf> {
     file.ancestors().skip(1).find_map(|d| ["tsconfig.json", "jsconfig.json"].iter().map(|n| d.join(n)).find(|p| p.is_file()))
 }
 
-/// The project file `specifier` names from the module at `from`: relative, or mapped by `paths`/`baseUrl`.
-pub fn resolve(from: &Path, specifier: &str, paths: Option<&PathMap>) -> Option<PathBuf> {
+/// The project file `specifier` names from the module at `from`: relative, mapped by `paths`/`baseUrl`, or a
+/// member package of the workspace.
+pub fn resolve(from: &Path, specifier: &str, paths: Option<&PathMap>, workspace: Option<&Workspace>) -> Option<PathBuf> {
     if specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." || specifier == ".." {
         return existing(&from.parent()?.join(specifier));
     }
     if specifier.starts_with('/') || specifier.starts_with("node:") {
         return None;
     }
-    paths?.candidates(specifier).iter().find_map(|c| existing(c))
+    let mapped = paths.map(|p| p.candidates(specifier)).unwrap_or_default();
+    mapped.iter().find_map(|c| existing(c)).or_else(|| workspace?.candidates(specifier).iter().find_map(|c| existing(c)))
 }
 
 /// The source file a resolved path stands for: itself, with an extension, an index file, or the `.ts` a `.js`

@@ -3,6 +3,7 @@
 //! rule asks about one of its names, and once per run, shared by every thread.
 pub mod js_module;
 pub mod js_resolve;
+pub mod js_workspace;
 pub mod py_callers;
 pub mod py_module;
 pub mod py_resolve;
@@ -16,6 +17,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use crate::analysis::{JsExport, ProjectFacts, RemoteCaller};
 use js_module::JsModule;
 use js_resolve::PathMap;
+use js_workspace::Workspace;
 use py_callers::PySources;
 use py_module::{PyFunction, PyModule};
 use rs_sources::{RsCrate, RsFile};
@@ -46,6 +48,10 @@ pub struct ProjectIndex {
     js_modules: Mutex<HashMap<PathBuf, Once<JsModule>>>,
     /// tsconfig/jsconfig file → its `paths`/`baseUrl`, read once.
     ts_configs: Mutex<HashMap<PathBuf, Once<PathMap>>>,
+    /// JS workspace root → its member packages, listed once.
+    js_workspaces: Mutex<HashMap<PathBuf, Once<Workspace>>>,
+    /// Directory of a JS/TS module → the workspace root above it, looked up once.
+    js_workspace_roots: Mutex<HashMap<PathBuf, Once<PathBuf>>>,
 }
 
 impl std::fmt::Debug for ProjectIndex {
@@ -89,7 +95,14 @@ impl ProjectIndex {
     fn js_export(&self, from: &Path, specifier: &str, name: &str, depth: usize) -> Option<JsExport> {
         let config = js_resolve::nearest_tsconfig(from);
         let paths = config.as_ref().and_then(|c| Self::once(&self.ts_configs, c, || PathMap::read(c)));
-        let file = js_resolve::resolve(from, specifier, paths.as_deref())?;
+        // a bare specifier may name a member package of the workspace
+        let bare = !specifier.starts_with('.') && !specifier.starts_with('/');
+        let workspace = bare
+            .then(|| from.parent())
+            .flatten()
+            .and_then(|dir| Self::once(&self.js_workspace_roots, dir, || Workspace::root_of(from)))
+            .and_then(|root| Self::once(&self.js_workspaces, &root, || Workspace::read(&root)));
+        let file = js_resolve::resolve(from, specifier, paths.as_deref(), workspace.as_deref())?;
         let module = Self::once(&self.js_modules, &file, || JsModule::read(&file))?;
         if let Some(export) = module.exports.get(name) {
             return Some(export.clone());

@@ -170,7 +170,7 @@ impl RsFile {
         self.absolute(&resolved, bare)
     }
 
-    /// A path as written in this module (`crate::a`, `self::a`, `super::a`, `a`), as segments from the crate root.
+    /// A path as written in this module (from the crate root, `self`, `super`, or bare), as segments from the crate root.
     fn absolute(&self, resolved: &str, bare: bool) -> Vec<String> {
         let mut segments: Vec<&str> = resolved.split("::").collect();
         let mut out: Vec<String> = Vec::new();
