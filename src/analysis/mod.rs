@@ -34,11 +34,11 @@ pub trait ProjectFacts: std::fmt::Debug + Send + Sync {
         let _ = (name, owner);
         None
     }
-    /// A call, from another module of this Python file's package, of its module-level function `name`, made in a
-    /// span scope or a request/message handler there (or in a function a same-file scope or handler calls), outside
-    /// test code.
-    fn py_traced_caller(&self, name: &str) -> Option<RemoteCaller> {
-        let _ = name;
+    /// A call, from another module of this Python file's package, of its module-level function `name` (or of the
+    /// method `name` of its class `class`), made in a span scope or a request/message handler there (or in a
+    /// function a same-file scope or handler calls), outside test code.
+    fn py_traced_caller(&self, name: &str, class: Option<&str>) -> Option<RemoteCaller> {
+        let _ = (name, class);
         None
     }
     /// What the project module that `specifier` names from this JS/TS file (`./mailer`, `@/lib/messaging` through

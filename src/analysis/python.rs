@@ -340,6 +340,13 @@ impl<'s> PyFacts<'s> {
         self.constructed.get(text).map(String::as_str)
     }
 
+    /// What the name `expr` was assigned from in its own function (`repo = Repo(..)` there), not elsewhere in the
+    /// file.
+    pub fn constructed_in_function(&self, expr: Node<'_>) -> Option<&str> {
+        let func = enclosing_function(expr)?;
+        self.constructed_in.get(&(func.id(), self.text(expr).to_string())).map(String::as_str)
+    }
+
     /// The same-file class definition named `name` (a base as [`PyFacts::classes`] records it).
     /// An index built on first use: asked for each `self.x` a check resolves.
     fn class_named(&self, name: &str) -> Option<Node<'s>> {

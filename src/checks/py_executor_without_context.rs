@@ -259,10 +259,11 @@ fn evidence<'t>(
     if scope.is_none() && py.is_test_function(func) {
         return None;
     }
-    let module_level = || func.parent().map(|p| if p.kind() == "decorated_definition" { p.parent() } else { Some(p) });
-    if ask_callers && module_level().flatten().is_none_or(|p| p.kind() != "module") {
-        return None;
-    }
+    // a module-level function, or a method of a module-level class (`Some(class)`), for the callers' question
+    let owner = match ask_callers {
+        true => Some(caller_owner(cx, func)?),
+        false => None,
+    };
     // the far side's work as the project index knows it (another module's function), asked only now that a context
     // is shown or may be: each question can parse a module
     let work = match body {
@@ -276,11 +277,27 @@ fn evidence<'t>(
     let remote = match ask_callers {
         true => {
             let name = func.child_by_field_name("name")?;
-            Some((name, cx.project.as_ref()?.py_traced_caller(cx.text(name))?))
+            Some((name, cx.project.as_ref()?.py_traced_caller(cx.text(name), owner.flatten())?))
         }
         false => None,
     };
     Some(Evidence { scope, work, remote })
+}
+
+/// Who owns `func` for the question "which other module calls it from a span scope or handler": the module
+/// (`Some(None)`, a module-level function) or a module-level class (`Some(Some(class))`, a method); `None` for a
+/// nested function.
+fn caller_owner<'t>(cx: &FileCx<'t>, func: Node<'t>) -> Option<Option<&'t str>> {
+    let outer = |n: Node<'t>| n.parent().map(|p| if p.kind() == "decorated_definition" { p.parent() } else { Some(p) }).flatten();
+    let parent = outer(func)?;
+    if parent.kind() == "module" {
+        return Some(None);
+    }
+    let class = parent.parent().filter(|c| parent.kind() == "block" && c.kind() == "class_definition")?;
+    if outer(class)?.kind() != "module" {
+        return None;
+    }
+    Some(Some(cx.text(class.child_by_field_name("name")?)))
 }
 
 /// A poller: the body starts a `Timer` or `Thread` again (a timer that re-arms itself).

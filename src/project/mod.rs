@@ -129,13 +129,13 @@ impl ProjectIndex {
 
     /// A call, from another module of the package of `from`, of its module-level function `name`, made in a span
     /// scope or a handler there.
-    fn py_traced_caller(&self, from: &Path, name: &str) -> Option<RemoteCaller> {
+    fn py_traced_caller(&self, from: &Path, name: &str, class: Option<&str>) -> Option<RemoteCaller> {
         let root = PySources::package_of(from)?;
         let sources = Self::once(&self.py_sources, &root, || PySources::list(&root))?;
         let shown_from = root.parent().unwrap_or(&root);
         sources.files.iter().filter(|p| p.as_path() != from).find_map(|p| {
             let file = Self::once(&self.py_files, p, || SourceFile::read(p, crate::lang::Lang::Python))?;
-            py_callers::traced_call(&file, from, name, shown_from)
+            py_callers::traced_call(&file, from, name, class, shown_from)
         })
     }
 
@@ -265,7 +265,7 @@ impl ProjectFacts for FileView {
         self.index.js_export(&self.file, specifier, name, 0)
     }
 
-    fn py_traced_caller(&self, name: &str) -> Option<RemoteCaller> {
-        self.index.py_traced_caller(&self.file, name)
+    fn py_traced_caller(&self, name: &str, class: Option<&str>) -> Option<RemoteCaller> {
+        self.index.py_traced_caller(&self.file, name, class)
     }
 }

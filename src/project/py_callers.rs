@@ -7,6 +7,8 @@ use super::py_resolve;
 use super::sources::{list_files, SourceFile};
 use crate::analysis::python::{enclosing_function, PyFacts};
 use crate::analysis::RemoteCaller;
+use tree_sitter::Node;
+
 use crate::syntax::Preorder;
 
 /// The modules of one top-level package (the outermost directory with an `__init__.py` above a file).
@@ -36,9 +38,11 @@ impl PySources {
     }
 }
 
-/// A call in the module `file` of the function `name` of the module `target`, made in a span scope or a handler (or
-/// a function a same-file scope or handler calls), outside test code.
-pub fn traced_call(file: &SourceFile, target: &Path, name: &str, shown_from: &Path) -> Option<RemoteCaller> {
+/// A call in the module `file` of the function `name` of the module `target` (the method `name` of its class
+/// `class` when given), made in a span scope or a handler (or a function a same-file scope or handler calls),
+/// outside test code. A method counts only on a receiver that is the class (`Repo.upload(..)`), an instance made
+/// right there (`Repo(..).upload(..)`), or a name the calling function assigns from the class (`repo = Repo(..)`).
+pub fn traced_call(file: &SourceFile, target: &Path, name: &str, class: Option<&str>, shown_from: &Path) -> Option<RemoteCaller> {
     if !file.source.contains(name) {
         return None;
     }
@@ -54,11 +58,21 @@ pub fn traced_call(file: &SourceFile, target: &Path, name: &str, shown_from: &Pa
         if last != name {
             continue;
         }
-        // `from pkg.helpers import *` binds the name too
-        let names_target = py.project_names(callee).iter().any(|dotted| {
+        let names = |dotted: &str, item: &str| {
             let resolved = py_resolve::resolve(&file.path, dotted);
-            resolved.as_ref().map(|(f, rest)| (f.as_path(), rest.as_slice())) == Some((target, &[name.to_string()][..]))
-        });
+            resolved.as_ref().map(|(f, rest)| (f.as_path(), rest.as_slice())) == Some((target, &[item.to_string()][..]))
+        };
+        let names_target = match class {
+            // `from pkg.helpers import *` binds the name too
+            None => py.project_names(callee).iter().any(|dotted| names(dotted, name)),
+            Some(class) => callee.child_by_field_name("object").is_some_and(|object| {
+                let made_here = (object.kind() == "call").then(|| object.child_by_field_name("function")).flatten();
+                let is_class = |n: Node<'_>| py.project_names(n).iter().any(|dotted| names(dotted, class));
+                is_class(object)
+                    || made_here.is_some_and(is_class)
+                    || py.constructed_in_function(object).is_some_and(|dotted| names(dotted, class))
+            }),
+        };
         if !names_target {
             continue;
         }
