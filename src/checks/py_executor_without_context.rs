@@ -288,7 +288,7 @@ fn evidence<'t>(
 /// (`Some(None)`, a module-level function) or a module-level class (`Some(Some(class))`, a method); `None` for a
 /// nested function.
 fn caller_owner<'t>(cx: &FileCx<'t>, func: Node<'t>) -> Option<Option<&'t str>> {
-    let outer = |n: Node<'t>| n.parent().map(|p| if p.kind() == "decorated_definition" { p.parent() } else { Some(p) }).flatten();
+    let outer = |n: Node<'t>| n.parent().and_then(|p| if p.kind() == "decorated_definition" { p.parent() } else { Some(p) });
     let parent = outer(func)?;
     if parent.kind() == "module" {
         return Some(None);
