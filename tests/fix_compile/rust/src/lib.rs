@@ -24,3 +24,6 @@ pub mod guard_dropped;
 
 #[path = "../../../fixtures/rs/guard-dropped-at-once/bad_async.fixed.rs"]
 pub mod guard_dropped_async;
+
+#[path = "../../../fixtures/rs/guard-dropped-at-once/bad_names.fixed.rs"]
+pub mod guard_dropped_names;
