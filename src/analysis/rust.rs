@@ -209,6 +209,11 @@ pub fn is_separate_body(node: Node<'_>) -> bool {
     matches!(node.kind(), "function_item" | "closure_expression" | "async_block")
 }
 
+/// The `.await`s of this future in `block` between two offsets (not those of nested closures, async blocks or fns).
+pub fn awaits_between(block: Node<'_>, from: usize, to: usize) -> Vec<Node<'_>> {
+    syntax::find_all(block, is_separate_body, |n| n.kind() == "await_expression" && n.start_byte() >= from && n.end_byte() <= to)
+}
+
 /// Receivers whose `enter()` is a runtime guard, not a span: tokio's `Runtime`, `Handle` and `LocalSet`.
 const RUNTIME_RECEIVERS: &[&str] = &["rt", "runtime", "handle", "local", "local_set"];
 

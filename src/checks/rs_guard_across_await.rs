@@ -2,10 +2,10 @@
 //! alive at an `.await` later in the same async body (not dropped before it, not in an inner block that ended).
 use tree_sitter::Node;
 
-use crate::analysis::rust::{enclosing_body, is_async_body, is_separate_body, RustFacts};
+use crate::analysis::rust::{awaits_between, enclosing_body, is_async_body, RustFacts};
 use crate::check_api::{Captures, CheckDef, CheckFn, Hit};
 use crate::file_cx::FileCx;
-use crate::syntax::{self, named_children};
+use crate::syntax::named_children;
 
 pub static CHECK: CheckDef = CheckDef {
     rule: "rs/guard-across-await",
@@ -78,11 +78,6 @@ fn guard_end(block: Node<'_>, decl: Node<'_>, guard: &str, rs: &RustFacts<'_>) -
         }
     }
     block.end_byte()
-}
-
-/// The `.await`s of this future in `block` between two offsets (not those of nested closures, async blocks or fns).
-fn awaits_between(block: Node<'_>, from: usize, to: usize) -> Vec<Node<'_>> {
-    syntax::find_all(block, is_separate_body, |n| n.kind() == "await_expression" && n.start_byte() >= from && n.end_byte() <= to)
 }
 
 /// The `.await` part of an await expression, for the label.

@@ -18,3 +18,12 @@ pub mod helpers;
 
 #[path = "../../../fixtures/rs/spawn-without-instrument/bad_threads.fixed.rs"]
 pub mod threads;
+
+#[path = "../../../fixtures/rs/guard-dropped-at-once/bad.fixed.rs"]
+pub mod guard_dropped;
+
+#[path = "../../../fixtures/rs/guard-dropped-at-once/bad_async.fixed.rs"]
+pub mod guard_dropped_async;
+
+#[path = "../../../fixtures/rs/guard-dropped-at-once/bad_names.fixed.rs"]
+pub mod guard_dropped_names;
