@@ -26,12 +26,5 @@ fn main() {
     let cx = Context::current_with_span(tracer.start("otel_request"));
     let _ = cx.attach(); // expect: rs/guard-dropped-at-once
     let attached = Context::current().has_active_span();
-    expect(
-        parent_of("after_let_underscore") == "ROOT"
-            && parent_of("after_entered") == "ROOT"
-            && parent_of("after_statement") == "ROOT"
-            && !attached,
-        "a span created after `let _ = span.enter()` / `let _ = span.entered()` / `span.enter();` is a root, and \
-         after `let _ = cx.attach()` no context is current",
-    );
+    expect(parent_of("after_let_underscore") == "ROOT" && parent_of("after_entered") == "ROOT" && parent_of("after_statement") == "ROOT" && !attached, "a span created after `let _ = span.enter()` / `let _ = span.entered()` / `span.enter();` is a root, and after `let _ = cx.attach()` no context is current");
 }
