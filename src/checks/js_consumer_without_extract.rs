@@ -76,12 +76,7 @@ fn imported_unextracted(cx: &FileCx<'_>, handler: Node<'_>) -> bool {
         }
         _ => return false,
     };
-    let Some((module, exported)) = facts.import_of(local) else { return false };
-    let name = match (member, exported) {
-        (Some(member), "*") => member,
-        (Some(_), _) => return false,
-        (None, exported) => exported,
-    };
+    let Some((module, name)) = facts.imported_name(local, member) else { return false };
     project.js_export(module, name).is_some_and(|e| e.starts_unextracted)
 }
 

@@ -138,12 +138,7 @@ fn promise_evidence(cx: &FileCx<'_>, facts: &JsFacts, expr: Node<'_>) -> Option<
 /// project exports: asked of the project index, so never with `--no-project`.
 fn imported_async(cx: &FileCx<'_>, facts: &JsFacts, local: &str, member: Option<&str>) -> bool {
     let Some(project) = cx.project.as_ref() else { return false };
-    let Some((module, exported)) = facts.import_of(local) else { return false };
-    let name = match (member, exported) {
-        (Some(member), "*") => member,
-        (Some(_), _) => return false,
-        (None, exported) => exported,
-    };
+    let Some((module, name)) = facts.imported_name(local, member) else { return false };
     project.js_export(module, name).is_some_and(|e| e.is_async)
 }
 

@@ -114,6 +114,18 @@ impl<'s> JsFacts<'s> {
         self.imported.get(local).map(|(m, n)| (m.as_str(), n.as_str()))
     }
 
+    /// The module and exported name that the imported `local` stands for, or, for a namespace import
+    /// (`import * as mail`), that its `member` names: `None` when `local` is not imported, or a member is asked of
+    /// a named import.
+    pub fn imported_name<'a>(&'a self, local: &str, member: Option<&'a str>) -> Option<(&'a str, &'a str)> {
+        let (module, exported) = self.import_of(local)?;
+        match (member, exported) {
+            (Some(member), "*") => Some((module, member)),
+            (Some(_), _) => None,
+            (None, exported) => Some((module, exported)),
+        }
+    }
+
     /// `require('m')`, `require('m').x` → (module, member).
     pub(super) fn required(&self, value: Node<'_>) -> Option<(&'s str, Option<&'s str>)> {
         let value = unparen(value);
